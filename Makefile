@@ -1,0 +1,87 @@
+# Casinra Destek. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BOT_VENV := .venv-bot
+BOT_PY   := $(BOT_VENV)/bin/python
+RASA     := $(BOT_VENV)/bin/rasa
+SPACY_MODEL := models/spacy/tr_casinra
+MODEL    := models/casinra.tar.gz
+PROFILE  ?= dev
+PLAYER   ?= P1001
+
+# Everything the trained model depends on: retrain only when one of these changes.
+MODEL_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) \
+                bot/nlu_turkish.py bot/entities.py bot/safety.py bot/safety_keywords.yml \
+                bot/turkish.py bot/spacy_model.py
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: install seed train ## install, seed, train if stale, start everything, print the URLs
+	@python3 scripts/devstack.py up --profile $(PROFILE)
+
+.PHONY: test
+test: install train ## install what is missing, start what the tests need, run the whole suite
+	@bash scripts/test.sh
+
+.PHONY: chat
+chat: ## talk to the running bot in the terminal (PLAYER=P1001 … P1004, or PLAYER=guest)
+	@$(BOT_PY) -m bot.chat --profile $(PROFILE) $(if $(filter guest,$(PLAYER)),--guest,--player $(PLAYER))
+
+.PHONY: train
+train: $(MODEL) ## train the Rasa model if data, domain or config changed
+
+.PHONY: validate
+validate: install ## validate the training data (Rasa's checks plus ours)
+	$(RASA) data validate --fail-on-warnings
+	$(BOT_PY) -m bot.content validate
+
+.PHONY: report
+report: $(MODEL) ## per-intent quality and confusion matrix of the current model on the held-out set
+	$(BOT_PY) -m bot.content report --model $(MODEL)
+
+.PHONY: bench
+bench: install $(MODEL) ## measure NLU quality, training time and parse latency (writes results/bench/)
+	$(BOT_PY) -m bot.bench
+
+.PHONY: seed
+seed: install ## (re)create the demo back-office database of the dev stack
+	$(BOT_PY) -m actions.backoffice.seed --url "sqlite:///$(CURDIR)/var/$(PROFILE)/backoffice.db" --if-missing
+
+.PHONY: stop
+stop: ## stop a stack left running in the background
+	python3 scripts/devstack.py stop --profile $(PROFILE)
+
+.PHONY: install
+install: $(BOT_VENV)/.installed system-packages gateway-install ## create the virtual environments and install system packages
+
+$(BOT_VENV)/.installed: requirements/bot.lock requirements/bot-dev.txt
+	@echo "Creating $(BOT_VENV) (Python 3.10, Rasa 3.6) …"
+	test -x $(BOT_PY) || $$(scripts/find-python.sh 3.10) -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install -q --upgrade "pip==24.3.1" "wheel==0.45.1"
+	$(BOT_PY) -m pip install -q -r requirements/bot.lock -r requirements/bot-dev.txt
+	touch $@
+
+.PHONY: system-packages
+system-packages: ## Debian packages: redis-server (and chromium for browser tests)
+	@bash scripts/system-packages.sh
+
+$(SPACY_MODEL)/meta.json: bot/spacy_model.py bot/turkish.py $(BOT_VENV)/.installed
+	$(BOT_PY) -m bot.spacy_model $(SPACY_MODEL)
+
+$(MODEL): $(MODEL_INPUTS) $(SPACY_MODEL)/meta.json $(BOT_VENV)/.installed
+	$(RASA) train --fixed-model-name casinra --out models --num-threads 2
+	@touch $@
+
+.PHONY: clean
+clean: ## remove trained models and local state (keeps the virtual environments)
+	rm -rf models var results .rasa
+
+-include handoff/Makefile.inc
+gateway-install::

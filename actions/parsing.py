@@ -1,0 +1,297 @@
+"""Reading what players type into form fields: Turkish, with or without Turkish letters.
+
+Every parser returns a normalised value, or None when the text cannot be understood
+(the form then explains in Turkish and asks again).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Optional
+
+from actions.backoffice.repository import normalise_transaction_id
+
+_FOLD = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ü": "u", "ö": "o", "ç": "c",
+                       "â": "a", "î": "i", "û": "u", "\u0307": None})
+
+
+def fold(text: Any) -> str:
+    """Lower-case the Turkish way and drop Turkish letters: ``'Günlük İPTAL'`` → ``'gunluk iptal'``."""
+    if text is None:
+        return ""
+    text = str(text).replace("I", "ı").replace("İ", "i").lower()
+    return re.sub(r"\s+", " ", text.translate(_FOLD)).strip()
+
+
+def _has_any(folded: str, needles: Iterable[str]) -> bool:
+    return any(re.search(rf"(?<![a-z]){re.escape(n)}", folded) for n in needles)
+
+
+# --------------------------------------------------------------------------- yes / no / none
+
+YES_WORDS = ("evet", "onayliyorum", "onayla", "eminim", "tamam", "olur", "kabul", "uygula",
+             "aynen", "dogru", "yes", "ok")
+NO_WORDS = ("hayir", "istemiyorum", "vazgec", "yok", "emin degilim", "no", "olmaz")
+NONE_WORDS = ("yok", "hayir", "bilmiyorum", "hatirlamiyorum", "emin degilim", "atla", "gec",
+              "gerek yok", "bos", "none", "-")
+
+
+def parse_yes_no(text: Any) -> Optional[bool]:
+    folded = fold(text)
+    if not folded:
+        return None
+    no = _has_any(folded, NO_WORDS)
+    yes = _has_any(folded, YES_WORDS)
+    if no and not yes:
+        return False
+    if yes and not no:
+        return True
+    return None
+
+
+def is_none_answer(text: Any) -> bool:
+    """'yok', 'bilmiyorum', 'hatırlamıyorum', '-' … (for optional fields)."""
+    folded = fold(text)
+    if not folded:
+        return False
+    if folded in NONE_WORDS:
+        return True
+    return not re.search(r"\d", folded) and _has_any(folded, NONE_WORDS[:6])
+
+
+# --------------------------------------------------------------------------- transaction ids
+
+_TX_IN_TEXT = re.compile(r"(?<![\w])(?:tx\s*[-_]?\s*)?#?(\d{8})(?![\w])", re.IGNORECASE)
+
+
+def transaction_id_in(text: Any) -> Optional[str]:
+    """First transaction id written anywhere in the text, normalised to ``TX-10000001``."""
+    if text is None:
+        return None
+    exact = normalise_transaction_id(text)
+    if exact:
+        return exact
+    match = _TX_IN_TEXT.search(str(text))
+    return f"TX-{match.group(1)}" if match else None
+
+
+# --------------------------------------------------------------------------- money
+
+REMOVE_WORDS = ("kaldir", "limitsiz", "sinirsiz", "limit olmasin", "limit istemiyorum",
+                "limiti sil", "sifirla", "remove", "iptal et")
+_CURRENCY = re.compile(r"(₺|\btl\b|\btry\b|\blira\b|\bturk lirasi\b)", re.IGNORECASE)
+
+
+class AmountError(ValueError):
+    """Carries a Turkish explanation in ``reason``: 'negative', 'zero', 'unreadable'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _number(token: str) -> Decimal:
+    token = token.strip()
+    if "," in token and "." in token:
+        decimal_sep = "," if token.rfind(",") > token.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        token = token.replace(thousands, "").replace(decimal_sep, ".")
+    elif "," in token:
+        token = token.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", token) \
+            else token.replace(",", ".")
+    elif "." in token and re.fullmatch(r"\d{1,3}(\.\d{3})+", token):
+        token = token.replace(".", "")
+    return Decimal(token)
+
+
+def parse_amount(text: Any) -> Decimal:
+    """'1500.00', '1.500,00 TL', '₺1500', '2 bin', '1,5 bin TL' → Decimal lira.
+
+    Raises :class:`AmountError` ('negative', 'zero' or 'unreadable').
+    """
+    folded = fold(text)
+    folded = _CURRENCY.sub(" ", folded).strip()
+    negative = folded.startswith("-") or folded.startswith("eksi") or bool(re.search(r"(^|\s)-\s*\d", folded))
+    match = re.search(r"(\d[\d.,]*)\s*(bin|milyon)?", folded)
+    if not match:
+        if re.fullmatch(r"bin", folded):
+            return Decimal(1000)
+        raise AmountError("unreadable")
+    try:
+        value = _number(match.group(1).rstrip(".,"))
+    except (InvalidOperation, ValueError):
+        raise AmountError("unreadable") from None
+    if match.group(2) == "bin":
+        value *= 1000
+    elif match.group(2) == "milyon":
+        value *= 1_000_000
+    if negative:
+        raise AmountError("negative")
+    if value == 0:
+        raise AmountError("zero")
+    return value.quantize(Decimal("0.01"))
+
+
+def wants_removal(text: Any) -> bool:
+    return _has_any(fold(text), REMOVE_WORDS)
+
+
+# --------------------------------------------------------------------------- phone
+
+def parse_mobile_phone(text: Any) -> Optional[str]:
+    """A Turkish mobile number in any common form → ``'+90 532 123 45 67'``; else None."""
+    if text is None:
+        return None
+    raw = str(text).strip()
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("0090"):
+        digits = digits[4:]
+    elif digits.startswith("90") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("0") and len(digits) == 11:
+        digits = digits[1:]
+    if len(digits) != 10 or not digits.startswith("5"):
+        return None
+    return f"+90 {digits[0:3]} {digits[3:6]} {digits[6:8]} {digits[8:10]}"
+
+
+def looks_like_phone(text: Any) -> bool:
+    return len(re.sub(r"\D", "", str(text or ""))) >= 7
+
+
+# --------------------------------------------------------------------------- e-mail
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+
+def parse_email(text: Any) -> Optional[str]:
+    match = _EMAIL.search(str(text or ""))
+    return match.group(0).lower() if match else None
+
+
+# --------------------------------------------------------------------------- periods
+
+def parse_limit_period(text: Any) -> Optional[str]:
+    """'günlük', 'gunluk', 'haftalık', 'aylik', 'weekly' … → daily | weekly | monthly."""
+    tokens = re.findall(r"[a-z]+", fold(text))
+    found = set()
+    for token in tokens:
+        if token.startswith("hafta") or token == "weekly":
+            found.add("weekly")
+        elif token in {"ay", "aylik", "ayda", "ayligi", "aylik", "monthly"} or token.startswith("aylik"):
+            found.add("monthly")
+        elif token.startswith("gun") or token == "daily":
+            found.add("daily")
+    return found.pop() if len(found) == 1 else None
+
+
+def parse_limit_type(text: Any) -> str:
+    folded = fold(text)
+    return "loss" if _has_any(folded, ("kayip", "kaybetme", "zarar", "loss")) else "deposit"
+
+
+_NUMBER_WORDS = {"bir": 1, "iki": 2, "uc": 3, "dort": 4, "bes": 5, "alti": 6, "yedi": 7,
+                 "on": 10, "otuz": 30, "yirmi dort": 24, "yirmidort": 24, "yuz seksen": 180}
+_UNIT_DAYS = {"saat": 1 / 24, "gun": 1, "hafta": 7, "ay": 30}
+_EXCLUSION_BY_DAYS = {1: "24h", 7: "7d", 30: "30d", 180: "6m"}
+
+
+def parse_exclusion_period(text: Any) -> Optional[str]:
+    """'24 saat', '7 gün', '1 hafta', '30 gün', 'bir ay', '6 ay', 'kalıcı' … → 24h|7d|30d|6m|permanent."""
+    folded = fold(text)
+    if not folded:
+        return None
+    if folded in {"24h", "7d", "30d", "6m", "permanent"}:
+        return folded
+    if _has_any(folded, ("kalici", "suresiz", "omur boyu", "sonsuza", "temelli", "ebediyen",
+                         "permanent", "bir daha asla", "sonsuz")):
+        return "permanent"
+    if _has_any(folded, ("yarim yil", "alti aylik")):
+        return "6m"
+    words = "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
+    match = re.search(rf"(\d+|{words})\s*(saat|gun|hafta|ay)", folded)
+    if not match:
+        if re.fullmatch(r"(bir )?(gun|gunluk)", folded):
+            return "24h"
+        if re.fullmatch(r"(bir )?(hafta|haftalik)", folded):
+            return "7d"
+        if re.fullmatch(r"(bir )?(ay|aylik)", folded):
+            return "30d"
+        return None
+    count_raw, unit = match.groups()
+    count = int(count_raw) if count_raw.isdigit() else _NUMBER_WORDS[count_raw]
+    if unit == "ay" and count == 6:
+        return "6m"
+    days = count * _UNIT_DAYS[unit]
+    if unit == "hafta" and count == 4:
+        days = 30
+    return _EXCLUSION_BY_DAYS.get(round(days, 6)) if days in _EXCLUSION_BY_DAYS else None
+
+
+# --------------------------------------------------------------------------- callback window
+
+CALLBACK_OPEN_HOUR, CALLBACK_CLOSE_HOUR = 9, 22
+_NAMED_WINDOWS = (
+    (("ogleden sonra", "ogle sonrasi", "ogleden sora", "ikindi"), "öğleden sonra (14:00–18:00)"),
+    (("ogle",), "öğle saatleri (12:00–14:00)"),
+    (("sabah",), "sabah (09:00–12:00)"),
+    (("aksam",), "akşam (18:00–22:00)"),
+    (("hemen", "simdi", "en kisa", "en erken", "farketmez", "fark etmez", "herhangi",
+      "musait oldugunuz", "ne zaman olursa", "istediginiz zaman", "her zaman"),
+     "en kısa sürede"),
+)
+
+
+def parse_time_window(text: Any) -> Optional[str]:
+    """'sabah', 'öğleden sonra', 'akşam', 'hemen', '14-16', '14:00 ile 16:00 arası', 'saat 15'
+    → a readable window between 09:00 and 22:00; None when not understood or outside hours."""
+    folded = fold(text)
+    if not folded:
+        return None
+    day = ""
+    if _has_any(folded, ("yarin",)):
+        day = "yarın "
+    elif _has_any(folded, ("bugun",)):
+        day = "bugün "
+    hour = r"(\d{1,2})(?:[:.](\d{2}))?"
+    match = re.search(rf"{hour}\s*(?:'?[a-z]*)?\s*(?:-|–|ile|ila|ve|/)\s*{hour}", folded)
+    if match:
+        h1, m1, h2, m2 = match.groups()
+        start, end = int(h1) * 60 + int(m1 or 0), int(h2) * 60 + int(m2 or 0)
+        if (CALLBACK_OPEN_HOUR * 60 <= start < end <= CALLBACK_CLOSE_HOUR * 60
+                and int(m1 or 0) < 60 and int(m2 or 0) < 60):
+            return f"{day}{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+        return None
+    match = re.search(rf"(?:saat\s*)?{hour}", folded)
+    if match and (folded.startswith("saat") or re.fullmatch(rf"{hour}.*", folded) or "saat" in folded):
+        h, m = int(match.group(1)), int(match.group(2) or 0)
+        if CALLBACK_OPEN_HOUR <= h < CALLBACK_CLOSE_HOUR and m < 60:
+            return f"{day}saat {h:02d}:{m:02d} civarı"
+        return None
+    for needles, label in _NAMED_WINDOWS:
+        if _has_any(folded, needles):
+            return f"{day}{label}" if label != "en kısa sürede" else label
+    if _has_any(folded, ("gece",)):
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------- privacy
+
+def parse_privacy_type(text: Any) -> Optional[str]:
+    """access | correction | deletion, from everyday wording; None when unclear."""
+    folded = fold(text)
+    if not folded:
+        return None
+    if folded in {"access", "correction", "deletion"}:
+        return folded
+    if _has_any(folded, ("sil", "kaldir", "unutul", "yok et", "imha", "delete", "hesabimi kapat")):
+        return "deletion"
+    if _has_any(folded, ("duzelt", "guncelle", "degistir", "yanlis", "hatali", "eksik bilgi",
+                         "correct", "update")):
+        return "correction"
+    if _has_any(folded, ("eris", "kopya", "gorm", "goster", "hangi veri", "hangi bilgi",
+                         "ne tur veri", "nelerini", "ogren", "indir", "access", "bilgi talep",
+                         "ne bilgi", "neler tutul", "sakladig", "tuttug")):
+        return "access"
+    return None

@@ -1,0 +1,1 @@
+"""Python that runs inside Rasa: Turkish text handling, the gateway channel, CLIs."""

@@ -1,0 +1,2 @@
+"""Casinra Destek hand-off gateway."""
+__version__ = "0.1.0"

@@ -1,0 +1,58 @@
+"""Redis key and channel names, in one place."""
+from __future__ import annotations
+
+
+class Keys:
+    def __init__(self, prefix: str = "casinra") -> None:
+        self.p = prefix
+
+    def conv(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}"
+
+    def seq(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}:seq"
+
+    def stream(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}:history"
+
+    def client_ids(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}:client_ids"
+
+    def buttons(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}:buttons"
+
+    def attachment(self, aid: str) -> str:
+        return f"{self.p}:attachment:{aid}"
+
+    @property
+    def queue(self) -> str:
+        return f"{self.p}:queue"
+
+    @property
+    def assigned(self) -> str:
+        return f"{self.p}:assigned"
+
+    @property
+    def presence(self) -> str:
+        return f"{self.p}:presence"
+
+    @property
+    def handle_times(self) -> str:
+        return f"{self.p}:handle_times"
+
+    def session(self, token_hash: str) -> str:
+        return f"{self.p}:session:{token_hash}"
+
+    def login_attempts(self, who: str) -> str:
+        return f"{self.p}:login:{who}"
+
+    # pub/sub channels
+    def ch_conv(self, cid: str) -> str:
+        return f"{self.p}:conv:{cid}"
+
+    def ch_agent(self, username: str) -> str:
+        return f"{self.p}:agent:{username}"
+
+    @property
+    def ch_queue(self) -> str:
+        return f"{self.p}:queue"
