@@ -39,7 +39,7 @@ train: $(MODEL) ## train the Rasa model if data, domain or config changed
 
 .PHONY: validate
 validate: install ## validate the training data (Rasa's checks plus ours)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain --fail-on-warnings
 	$(BOT_PY) -m bot.content validate
 
 .PHONY: report
@@ -76,7 +76,7 @@ $(SPACY_MODEL)/meta.json: bot/spacy_model.py bot/turkish.py $(BOT_VENV)/.install
 	$(BOT_PY) -m bot.spacy_model $(SPACY_MODEL)
 
 $(MODEL): $(MODEL_INPUTS) $(SPACY_MODEL)/meta.json $(BOT_VENV)/.installed
-	$(RASA) train --fixed-model-name casinra --out models --num-threads 2
+	$(RASA) train --domain domain --fixed-model-name casinra --out models --num-threads 2
 	@touch $@
 
 .PHONY: clean

@@ -79,3 +79,6 @@ class AccountAction(Action, ABC):
         except BackOfficeUnavailable as exc:
             logger.warning("%s: back-office unavailable (%s)", self.name(), exc)
             return self.on_unavailable(dispatcher, tracker, domain)
+        except Exception:  # a bug must not leave the player without an answer
+            logger.exception("%s failed", self.name())
+            return self.on_unavailable(dispatcher, tracker, domain)

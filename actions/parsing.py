@@ -138,19 +138,24 @@ def wants_removal(text: Any) -> bool:
 
 # --------------------------------------------------------------------------- phone
 
-def parse_mobile_phone(text: Any) -> Optional[str]:
-    """A Turkish mobile number in any common form → ``'+90 532 123 45 67'``; else None."""
+def national_number(text: Any) -> Optional[str]:
+    """The 10-digit Turkish national number (without 0 / +90), or None."""
     if text is None:
         return None
-    raw = str(text).strip()
-    digits = re.sub(r"\D", "", raw)
+    digits = re.sub(r"\D", "", str(text))
     if digits.startswith("0090"):
         digits = digits[4:]
     elif digits.startswith("90") and len(digits) == 12:
         digits = digits[2:]
     elif digits.startswith("0") and len(digits) == 11:
         digits = digits[1:]
-    if len(digits) != 10 or not digits.startswith("5"):
+    return digits if len(digits) == 10 and digits[0] != "0" else None
+
+
+def parse_mobile_phone(text: Any) -> Optional[str]:
+    """A Turkish mobile number in any common form → ``'+90 532 123 45 67'``; else None."""
+    digits = national_number(text)
+    if digits is None or not digits.startswith("5"):
         return None
     return f"+90 {digits[0:3]} {digits[3:6]} {digits[6:8]} {digits[8:10]}"
 
@@ -243,8 +248,9 @@ _NAMED_WINDOWS = (
 
 
 def parse_time_window(text: Any) -> Optional[str]:
-    """'sabah', 'öğleden sonra', 'akşam', 'hemen', '14-16', '14:00 ile 16:00 arası', 'saat 15'
-    → a readable window between 09:00 and 22:00; None when not understood or outside hours."""
+    """'sabah', 'öğleden sonra', 'akşam', 'hemen', '14-16', '14:00 ile 16:00 arası', 'saat 15',
+    'akşam 7'den sonra', 'sabah 10 gibi' → a readable window between 09:00 and 22:00;
+    None when not understood or outside the callback hours."""
     folded = fold(text)
     if not folded:
         return None
@@ -253,26 +259,50 @@ def parse_time_window(text: Any) -> Optional[str]:
         day = "yarın "
     elif _has_any(folded, ("bugun",)):
         day = "bugün "
+    elif _has_any(folded, ("hafta sonu", "haftasonu", "cumartesi", "pazar")):
+        day = "hafta sonu "
+    elif _has_any(folded, ("hafta ici", "haftaici")):
+        day = "hafta içi "
+    afternoon = _has_any(folded, ("aksam", "ogleden sonra", "ikindi"))
+
+    def minutes(h: str, m: Optional[str]) -> Optional[int]:
+        hour, minute = int(h), int(m or 0)
+        if afternoon and 1 <= hour <= 11:
+            hour += 12
+        if hour > 24 or minute > 59:
+            return None
+        return hour * 60 + minute
+
+    def in_hours(start: int, end: int) -> bool:
+        return CALLBACK_OPEN_HOUR * 60 <= start < end <= CALLBACK_CLOSE_HOUR * 60
+
+    def hhmm(value: int) -> str:
+        return f"{value // 60:02d}:{value % 60:02d}"
+
     hour = r"(\d{1,2})(?:[:.](\d{2}))?"
-    match = re.search(rf"{hour}\s*(?:'?[a-z]*)?\s*(?:-|–|ile|ila|ve|/)\s*{hour}", folded)
+    match = re.search(rf"{hour}\s*(?:'?[a-z]*)?\s*(?:-|–|ile|ila|/)\s*{hour}", folded)
     if match:
-        h1, m1, h2, m2 = match.groups()
-        start, end = int(h1) * 60 + int(m1 or 0), int(h2) * 60 + int(m2 or 0)
-        if (CALLBACK_OPEN_HOUR * 60 <= start < end <= CALLBACK_CLOSE_HOUR * 60
-                and int(m1 or 0) < 60 and int(m2 or 0) < 60):
-            return f"{day}{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
-        return None
-    match = re.search(rf"(?:saat\s*)?{hour}", folded)
-    if match and (folded.startswith("saat") or re.fullmatch(rf"{hour}.*", folded) or "saat" in folded):
-        h, m = int(match.group(1)), int(match.group(2) or 0)
-        if CALLBACK_OPEN_HOUR <= h < CALLBACK_CLOSE_HOUR and m < 60:
-            return f"{day}saat {h:02d}:{m:02d} civarı"
-        return None
+        start, end = minutes(*match.group(1, 2)), minutes(*match.group(3, 4))
+        if start is None or end is None or not in_hours(start, end):
+            return None
+        return f"{day}{hhmm(start)}–{hhmm(end)}"
+    match = re.search(rf"{hour}\s*'?\s*(?:[dt][ae]n)\s+sonra", folded)
+    if match:
+        start = minutes(*match.group(1, 2))
+        if start is None or not in_hours(start, CALLBACK_CLOSE_HOUR * 60):
+            return None
+        return f"{day}{hhmm(start)}–{hhmm(CALLBACK_CLOSE_HOUR * 60)}"
+    match = re.search(rf"(saat\s*)?{hour}\s*'?\s*(gibi|civari|civarinda|sularinda|[dt][ae])?(?![\d])", folded)
+    if match and (match.group(1) or match.group(4) or re.fullmatch(rf"{hour}", folded)):
+        start = minutes(match.group(2), match.group(3))
+        if start is None or not in_hours(start, start + 1):
+            return None
+        return f"{day}saat {hhmm(start)} civarı"
     for needles, label in _NAMED_WINDOWS:
         if _has_any(folded, needles):
-            return f"{day}{label}" if label != "en kısa sürede" else label
-    if _has_any(folded, ("gece",)):
-        return None
+            if label == "en kısa sürede" and day:
+                return f"{day}herhangi bir saat (09:00–22:00)"
+            return f"{day}{label}"
     return None
 
 

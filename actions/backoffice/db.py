@@ -34,6 +34,7 @@ def make_engine(settings: BackOfficeSettings) -> Engine:
         future=True,
         pool_pre_ping=True,
         echo=settings.echo_sql,
+        hide_parameters=True,  # error messages and logs never carry players' personal data
         connect_args=connect_args,
     )
     if backend == "sqlite":

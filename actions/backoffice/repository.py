@@ -55,7 +55,8 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
         except BackOfficeUnavailable:
             raise
         except (SQLAlchemyError, OSError) as exc:
-            logger.warning("back-office call %s failed: %s", method.__name__, exc)
+            # the class only: messages may carry personal data (phone numbers, e-mails)
+            logger.warning("back-office call %s failed: %s", method.__name__, exc.__class__.__name__)
             raise BackOfficeUnavailable(f"{method.__name__}: {exc.__class__.__name__}") from exc
 
     return wrapper

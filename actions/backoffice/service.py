@@ -52,7 +52,11 @@ async def ask(call: Callable[[BackOffice], T], *, timeout: Optional[float] = Non
 
     Raises :class:`BackOfficeUnavailable` for any failure, so actions can apologise.
     """
-    backoffice = get_backoffice()
+    try:
+        backoffice = get_backoffice()
+    except ValueError as exc:  # a malformed setting, e.g. BACKOFFICE_CALL_TIMEOUT=abc
+        logger.error("back-office settings are invalid: %s", exc)
+        raise BackOfficeUnavailable("settings") from exc
     limit = timeout if timeout is not None else backoffice.settings.call_timeout
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(_executor(), call, backoffice)

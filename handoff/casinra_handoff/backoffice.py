@@ -16,7 +16,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .passwords import hash_password
 from .pii import mask, mask_email, mask_phone
@@ -112,14 +112,14 @@ class BackOffice:
     # ------------------------------------------------------------------ agents
     def seed_demo_agents(self, password: str) -> None:
         self.ensure_gateway_tables()
-        with self.engine.begin() as c:
-            for username, display, team in DEMO_AGENTS:
-                row = c.execute(select(agents.c.id).where(agents.c.username == username)).first()
-                values = dict(display_name=display, team=team, active=True, password_hash=hash_password(password))
-                if row:
-                    c.execute(update(agents).where(agents.c.id == row.id).values(**values))
-                else:
+        for username, display, team in DEMO_AGENTS:
+            values = dict(display_name=display, team=team, active=True, password_hash=hash_password(password))
+            try:
+                with self.engine.begin() as c:
                     c.execute(insert(agents).values(username=username, **values))
+            except IntegrityError:  # already there (or another replica just inserted it)
+                with self.engine.begin() as c:
+                    c.execute(update(agents).where(agents.c.username == username).values(**values))
 
     def find_agent(self, username: str) -> dict[str, Any] | None:
         with self.engine.connect() as c:

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 from . import frames as F
 from .auth import AuthError, PlayerIdentity, verify_player_token
 from .deps import BearerToken, GatewayDep
+from .history import ReplayCursor
 from .ratelimit import TokenBucket
 from .service import Gateway
 from .sockets import Connection, cancel
@@ -76,7 +77,6 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
             ))
             for entry in await gw.history.read(cid, after_seq, upto_seq=last):
                 await conn.send(entry.frame)
-            from .history import ReplayCursor
             cursor = ReplayCursor(gw.history, cid, max(last, after_seq), include_internal=False)
             first_state = await gw.state_frame(conv)
             await conn.send(first_state)

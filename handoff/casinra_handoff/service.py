@@ -199,7 +199,7 @@ class Gateway:
         seq, new = await self.add_message(conv.id, msg, client_key="p:" + frame.id)
         if not new:
             return None  # a resend of an accepted message: already processed
-        if conv.state in ("bot", "resolved") and text:
+        if conv.state in ("bot", "resolved") and text.lstrip("/ \t\n"):
             self.spawn(self.bot_turn(conv.id, text, "text", f"{conv.id}:{seq}", notify), f"turn:{conv.id}")
         return None
 
@@ -474,7 +474,7 @@ class Gateway:
             return False
         self.metrics.outcomes.labels("requeued").inc()
         log.info("agent grace expired, re-queued", extra={"conversation_id": conv.id, "agent": conv.agent})
-        await self.audit(None, "requeue", conv.id, agent=conv.agent)
+        await self.audit(None, "requeue", conv.id, from_agent=conv.agent)
         await self.system_message(conv.id, SYS_REQUEUED)
         if conv.agent:
             await self.publish(self.keys.ch_agent(conv.agent),

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     canned_dir: Path = Field(Path(__file__).resolve().parents[1] / "canned", alias="CASINRA_CANNED_DIR")
     attachments_dir: Path = Field(REPO_ROOT / "var" / "attachments", alias="CASINRA_ATTACHMENTS_DIR")
     key_prefix: str = Field("casinra", alias="CASINRA_KEY_PREFIX")
+    # sites allowed to call the REST API from the browser (the widget is embedded on other sites)
+    cors_origins: str = Field("*", alias="CASINRA_CORS_ORIGINS")
 
     # grace periods and timings (seconds)
     agent_grace_s: float = Field(60.0, alias="AGENT_GRACE_S")

@@ -1,0 +1,121 @@
+"""KVKK / GDPR requests: privacy_request_form → ticket with a reference and the legal deadline."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.backoffice.formatting import PRIVACY_LABELS, date_tr
+from actions.backoffice.repository import KVKK_RESPONSE_DAYS, utcnow
+from actions.backoffice.service import ask
+from actions.common import AccountAction, latest_text
+from actions.forms_common import (
+    CONTACT_EMAIL,
+    NONE_VALUE,
+    is_activation_turn,
+    optional,
+    reset,
+    validate_contact_email,
+    with_guest_contact,
+)
+from actions.parsing import is_none_answer, parse_privacy_type
+
+TOPIC = "privacy_request"
+FORM_SLOTS = ("privacy_request_type", "privacy_details", CONTACT_EMAIL)
+
+
+class ValidatePrivacyRequestForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_privacy_request_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return with_guest_contact(list(domain_slots), tracker)
+
+    async def extract_privacy_request_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                           domain: DomainDict) -> Dict[Text, Any]:
+        if tracker.get_slot("privacy_request_type") is None and is_activation_turn(tracker, [TOPIC]):
+            kind = parse_privacy_type(latest_text(tracker))
+            if kind:
+                return {"privacy_request_type": kind}
+        return {}
+
+    def validate_privacy_request_type(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        kind = parse_privacy_type(value)
+        if kind is None:
+            dispatcher.utter_message(
+                text=("Talebinizi tam anlayamadım. Verilerinize erişmek mi, onları düzeltmek mi yoksa "
+                      "silinmelerini mi istiyorsunuz?"),
+                buttons=TYPE_BUTTONS)
+        return {"privacy_request_type": kind}
+
+    def validate_privacy_details(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None or is_none_answer(value):
+            return {"privacy_details": NONE_VALUE}
+        return {"privacy_details": str(value).strip()[:2000]}
+
+    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return {}  # filled by its from_text mapping; only asked of guests
+
+    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_contact_email(value, dispatcher)
+
+
+TYPE_BUTTONS = [{"title": "Verilerime erişmek", "payload": "verilerime erişmek istiyorum"},
+                {"title": "Verilerimi düzeltmek", "payload": "verilerimi düzeltmek istiyorum"},
+                {"title": "Verilerimi sildirmek", "payload": "verilerimin silinmesini istiyorum"}]
+
+
+class ActionPrivacyRequestSubmit(AccountAction):
+    requires_player = False  # guests may file a request too; they give an e-mail address
+
+    def name(self) -> Text:
+        return "action_privacy_request_submit"
+
+    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
+        super().on_unavailable(dispatcher, tracker, domain)
+        return reset(*FORM_SLOTS)
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
+        kind = tracker.get_slot("privacy_request_type") or "access"
+        details = optional(tracker.get_slot("privacy_details"))
+        email = tracker.get_slot(CONTACT_EMAIL) if player_id is None else None
+
+        def file(bo):
+            contact = email
+            if player_id is not None:
+                player = bo.player(player_id)
+                contact = player.email if player else None
+            ticket = bo.open_ticket(
+                "privacy", priority="normal", player_id=player_id, conversation_id=tracker.sender_id,
+                subject=f"KVKK başvurusu: {PRIVACY_LABELS[kind]}", description=details,
+                contact_email=contact, due_at=utcnow() + timedelta(days=KVKK_RESPONSE_DAYS),
+                details={"request_type": kind})
+            return ticket, contact
+
+        ticket, contact = await ask(file)
+        parts = [f"Talebinizi aldım: {PRIVACY_LABELS[kind]}. Referans numaranız: {ticket.reference}.",
+                 "6698 sayılı Kişisel Verilerin Korunması Kanunu (KVKK) uyarınca başvurunuz en geç "
+                 f"{KVKK_RESPONSE_DAYS} gün içinde, yani {date_tr(ticket.due_at)} tarihine kadar "
+                 "sonuçlandırılır."]
+        if contact:
+            where = "kayıtlı e-posta adresinize" if player_id else f"{contact} adresine"
+            parts.append(f"Yanıtımız {where} gönderilecek.")
+        if player_id is None:
+            parts.append("Başvurunun size ait olduğunu doğrulamak için ekibimiz sizden kimlik teyidi isteyebilir.")
+        if kind == "deletion":
+            parts.append("Bilginize: mevzuat gereği saklamakla yükümlü olduğumuz kayıtlar (ör. finansal "
+                         "işlemler) yasal süre boyunca saklanır; diğer verileriniz silinir ya da anonim hâle "
+                         "getirilir.")
+        dispatcher.utter_message(text=" ".join(parts))
+        return reset(*FORM_SLOTS)

@@ -1,0 +1,111 @@
+"""E-mail tickets (offered when no agent is free): email_ticket_form → ticket with a reference
+and the 24–72 hour answer time."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.backoffice.service import ask
+from actions.common import AccountAction
+from actions.forms_common import (
+    CONTACT_EMAIL,
+    is_activation_turn,
+    optional,
+    reset,
+    transaction_id_from_trigger,
+    validate_contact_email,
+    validate_optional_transaction_id,
+    with_guest_contact,
+)
+
+TOPIC = "email_ticket"
+FORM_SLOTS = ("ticket_subject", "ticket_description", "ticket_transaction_id", CONTACT_EMAIL)
+
+
+class ValidateEmailTicketForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_email_ticket_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return with_guest_contact(list(domain_slots), tracker)
+
+    async def extract_ticket_transaction_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                            domain: DomainDict) -> Dict[Text, Any]:
+        if tracker.get_slot("ticket_transaction_id") is None and is_activation_turn(tracker, [TOPIC]):
+            tx_id = transaction_id_from_trigger(tracker)
+            if tx_id:
+                return {"ticket_transaction_id": tx_id}
+        return {}
+
+    def validate_ticket_subject(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = " ".join(str(value or "").split())
+        if len(text) < 3:
+            dispatcher.utter_message(text="Konu biraz kısa oldu; birkaç kelimeyle yazar mısınız? (ör. “Çekim talebim gecikti”)")
+            return {"ticket_subject": None}
+        return {"ticket_subject": text[:120]}
+
+    def validate_ticket_description(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "").strip()
+        if len(text) < 10 or len(text.split()) < 3:
+            dispatcher.utter_message(
+                text="Ekibimizin hızlı yardımcı olabilmesi için sorunu birkaç cümleyle anlatır mısınız?")
+            return {"ticket_description": None}
+        return {"ticket_description": text[:4000]}
+
+    def validate_ticket_transaction_id(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_optional_transaction_id("ticket_transaction_id", value, dispatcher)
+
+    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return {}  # filled by its from_text mapping; only asked of guests
+
+    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_contact_email(value, dispatcher)
+
+
+class ActionEmailTicketSubmit(AccountAction):
+    requires_player = False
+
+    def name(self) -> Text:
+        return "action_email_ticket_submit"
+
+    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
+        super().on_unavailable(dispatcher, tracker, domain)
+        return reset(*FORM_SLOTS)
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
+        subject = tracker.get_slot("ticket_subject")
+        description = tracker.get_slot("ticket_description")
+        tx_id = optional(tracker.get_slot("ticket_transaction_id"))
+        guest_email = tracker.get_slot(CONTACT_EMAIL) if player_id is None else None
+        full_subject = f"[{tx_id}] {subject}" if tx_id else subject
+
+        def file(bo):
+            contact = guest_email
+            if player_id is not None:
+                player = bo.player(player_id)
+                contact = player.email if player else None
+            return bo.open_ticket("email", priority="normal", player_id=player_id,
+                                  conversation_id=tracker.sender_id, subject=full_subject,
+                                  description=description, transaction_id=tx_id,
+                                  contact_email=contact), contact
+
+        ticket, contact = await ask(file)
+        where = "kayıtlı e-posta adresinize" if player_id else f"{contact} adresine"
+        text = (f"Destek talebinizi oluşturdum. Referans numaranız: {ticket.reference}. E-posta ile gelen "
+                f"taleplere 24–72 saat içinde yanıt veriyoruz; yanıtımız {where} gelecek.")
+        if tx_id:
+            text += f" {tx_id} numaralı işlemi konu satırına ekledim; bu, incelemeyi hızlandırır."
+        dispatcher.utter_message(text=text)
+        return reset(*FORM_SLOTS)

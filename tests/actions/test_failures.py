@@ -1,0 +1,142 @@
+"""The back-office down, broken or slow: a Turkish apology and a human, never a crash or a hang."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from actions.backoffice.repository import BackOffice
+from actions.backoffice.service import set_backoffice
+from actions.backoffice.settings import BackOfficeSettings
+from actions.bonus import ActionBonusStatus
+from actions.callback import ActionCallbackSubmit
+from actions.fraud import ActionFraudReportSubmit, ActionLockAccount
+from actions.kyc import ActionKycStatus
+from actions.limits import ActionAskLimitAmount, ActionDepositLimitSubmit
+from actions.privacy import ActionPrivacyRequestSubmit
+from actions.self_exclusion import ActionSelfExclusionSubmit
+from actions.tickets import ActionEmailTicketSubmit
+from actions.transactions import ActionTransactionLookup
+from conftest import make_tracker, payloads, run_action, slot_events, texts
+
+LOOKUPS = [
+    (ActionTransactionLookup(), "withdrawal_status", {}),
+    (ActionKycStatus(), "kyc_status", {}),
+    (ActionBonusStatus(), "bonus_status", {}),
+    (ActionDepositLimitSubmit(), "inform", {"limit_period": "daily", "limit_amount": "100.00"}),
+    (ActionCallbackSubmit(), "inform", {"callback_phone": "+90 532 123 45 67", "callback_time": "sabah (09:00–12:00)"}),
+    (ActionEmailTicketSubmit(), "inform", {"ticket_subject": "Çekim", "ticket_description": "Çekimim gecikti, bakar mısınız", "ticket_transaction_id": "yok"}),
+    (ActionPrivacyRequestSubmit(), "inform", {"privacy_request_type": "access", "privacy_details": "yok"}),
+]
+
+
+def assert_apology(messages):
+    text = texts(messages)
+    assert "Üzgünüm" in text
+    assert "temsilci" in text
+    assert "Traceback" not in text and "sqlalchemy" not in text.lower()
+
+
+@pytest.fixture(params=["missing-dir", "not-a-database", "postgres-refused"])
+def broken_backoffice(request, tmp_path, monkeypatch):
+    if request.param == "missing-dir":
+        url = f"sqlite:///{tmp_path}/does/not/exist/backoffice.db"
+    elif request.param == "not-a-database":
+        bad = tmp_path / "garbage.db"
+        bad.write_bytes(b"this is not a sqlite file" * 200)
+        url = f"sqlite:///{bad}"
+    else:
+        url = "postgresql+psycopg2://casinra:secret@127.0.0.1:1/backoffice"
+    monkeypatch.setenv("BACKOFFICE_DB_URL", url)
+    monkeypatch.setenv("BACKOFFICE_CONNECT_TIMEOUT", "1")
+    set_backoffice(None)
+    yield url
+    set_backoffice(None)
+
+
+@pytest.mark.parametrize("action,intent,slots", LOOKUPS, ids=lambda v: getattr(v, "name", lambda: None)() or None)
+def test_unreachable_backoffice_gets_apology_and_human(broken_backoffice, action, intent, slots):
+    events, messages = run_action(action, make_tracker("P1001", intent=intent, slots=slots))
+    assert_apology(messages)
+    assert "/human_handoff" in payloads(messages)
+
+
+def test_fraud_submit_failure_still_hands_off(broken_backoffice):
+    events, messages = run_action(ActionFraudReportSubmit(), make_tracker(
+        "P1001", slots={"fraud_description": "hesabım çalındı biri para çekti", "fraud_transaction_id": "yok"}))
+    assert "kaydedemedim" in texts(messages)
+    slots = slot_events(events)
+    assert slots["signed_in"] is False  # → the guest branch: straight to a human
+    assert slots["handoff_topic"] == "report_fraud"
+
+
+def test_lock_failure_is_explained(broken_backoffice):
+    events, messages = run_action(ActionLockAccount(), make_tracker("P1001"))
+    assert "kilitleyemedim" in texts(messages)
+    assert slot_events(events)["handoff_topic"] == "report_fraud"
+
+
+def test_self_exclusion_failure_goes_to_specialist(broken_backoffice):
+    events, messages = run_action(ActionSelfExclusionSubmit(), make_tracker(
+        "P1001", slots={"exclusion_period": "7d", "exclusion_confirmed": True}))
+    assert "uygulayamadım" in texts(messages)
+    assert slot_events(events)["handoff_topic"] == "responsible_gaming"
+
+
+def test_ask_limit_amount_survives_failure(broken_backoffice):
+    _, messages = run_action(ActionAskLimitAmount(), make_tracker("P1001", slots={"limit_period": "daily"}))
+    assert "Yeni günlük limitiniz ne kadar olsun?" in texts(messages)
+
+
+class SlowBackOffice(BackOffice):
+    def __getattribute__(self, name):
+        attr = super().__getattribute__(name)
+        if callable(attr) and not name.startswith("_") and name not in {"settings", "db"}:
+            def slow(*args, **kwargs):
+                time.sleep(1.5)
+                return attr(*args, **kwargs)
+            return slow
+        return attr
+
+
+def test_slow_backoffice_times_out(db_path):
+    settings = BackOfficeSettings(db_url=f"sqlite:///{db_path}", call_timeout=0.2)
+    set_backoffice(SlowBackOffice(settings))
+    started = time.monotonic()
+    _, messages = run_action(ActionTransactionLookup(), make_tracker("P1001", intent="withdrawal_status"))
+    elapsed = time.monotonic() - started
+    assert_apology(messages)
+    assert elapsed < 1.0, f"the action waited {elapsed:.2f}s"
+
+
+def test_settings_from_env(monkeypatch):
+    monkeypatch.setenv("BACKOFFICE_DB_URL", "postgresql://u:pw@db/x")
+    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "2.5")
+    settings = BackOfficeSettings.from_env()
+    assert settings.call_timeout == 2.5
+    assert "pw" not in settings.redacted_url()
+    monkeypatch.delenv("BACKOFFICE_DB_URL")
+    assert BackOfficeSettings.from_env().db_url.endswith("var/backoffice.db")
+    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "-1")
+    with pytest.raises(ValueError):
+        BackOfficeSettings.from_env()
+
+
+def test_malformed_settings_give_apology(monkeypatch):
+    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "abc")
+    set_backoffice(None)
+    try:
+        _, messages = run_action(ActionKycStatus(), make_tracker("P1002", intent="kyc_status"))
+    finally:
+        set_backoffice(None)
+    assert_apology(messages)
+
+
+def test_a_bug_in_an_action_still_answers(backoffice):
+    class Broken(ActionKycStatus):
+        async def act(self, *args, **kwargs):
+            raise KeyError("oops")
+
+    events, messages = run_action(Broken(), make_tracker("P1002", intent="kyc_status"))
+    assert_apology(messages)
+    assert events == []

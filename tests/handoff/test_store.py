@@ -1,0 +1,136 @@
+"""State machine, history and queue on a real Redis."""
+import asyncio
+import time
+import uuid
+
+import pytest
+import redis.asyncio as aioredis
+
+from casinra_handoff.frames import MessageOut
+from casinra_handoff.history import History, ReplayCursor
+from casinra_handoff.keys import Keys
+from casinra_handoff.presence import Presence
+from casinra_handoff.queue import Queue, score
+from casinra_handoff.state import StateStore
+
+
+@pytest.fixture
+async def r(redis_url):
+    client = aioredis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def keys():
+    return Keys("u" + uuid.uuid4().hex[:8])
+
+
+def msg(text, sender="bot"):
+    return MessageOut(sender=sender, text=text, ts=time.time())
+
+
+async def test_history_seq_and_replay(r, keys):
+    h = History(r, keys, 60)
+    for i in range(5):
+        seq, new = await h.append("c1", msg(f"m{i}"))
+        assert (seq, new) == (i + 1, True)
+    await h.append("c1", msg("not"), visibility="agents")
+    assert [e.frame.text for e in await h.read("c1", 3)] == ["m3", "m4"]
+    assert [e.seq for e in await h.read("c1", 0, include_internal=True)] == [1, 2, 3, 4, 5, 6]
+    assert await h.last_seq("c1") == 6
+
+
+async def test_history_client_id_once(r, keys):
+    h = History(r, keys, 60)
+    assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, True)
+    assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, False)
+    assert len(await h.read("c2")) == 1
+
+
+async def test_concurrent_appends_get_unique_ordered_seqs(r, keys):
+    h = History(r, keys, 60)
+    seqs = await asyncio.gather(*(h.append("c3", msg(str(i))) for i in range(50)))
+    assert sorted(s for s, _ in seqs) == list(range(1, 51))
+    assert [e.seq for e in await h.read("c3")] == list(range(1, 51))
+
+
+async def test_replay_cursor_exactly_once_in_order(r, keys):
+    h = History(r, keys, 60)
+    frames = {}
+    for i in range(6):
+        vis = "agents" if i == 2 else "all"
+        seq, _ = await h.append("c4", msg(f"m{i}"), visibility=vis)
+        frames[seq] = (msg(f"m{i}").model_copy(update={"seq": seq}), vis)
+    cur = ReplayCursor(h, "c4", 1, include_internal=False)
+    out = []
+    # out of order, duplicated and with a gap (seq 3 is internal, never published to players)
+    for s in [2, 5, 4, 2, 6, 5]:
+        f, vis = frames[s]
+        out += [x.seq for x in await cur.admit(s, f, vis)]
+    assert out == [2, 4, 5, 6]
+
+
+async def test_claim_is_atomic(r, keys):
+    st = StateStore(r, keys, 60)
+    conv = await st.create("P1", "Ahmet")
+    ok = await st.transition(conv.id, expect=("bot",), queue_op="add", score=score("normal", time.time()),
+                             state="queued", priority="normal", queued_at=time.time())
+    assert ok
+
+    async def claim(agent):
+        return await st.transition(conv.id, expect=("queued",), require_queued=True, queue_op="rem",
+                                   assigned_op="add", state="assigned", agent=agent)
+
+    results = await asyncio.gather(*(claim(f"a{i}") for i in range(20)))
+    assert results.count(True) == 1
+    got = await st.get(conv.id)
+    assert got.state == "assigned" and got.agent == f"a{results.index(True)}"
+    assert await r.zcard(keys.queue) == 0 and await st.assigned_ids() == [conv.id]
+
+
+async def test_transition_rejects_wrong_state_and_agent(r, keys):
+    st = StateStore(r, keys, 60)
+    conv = await st.create(None, None)
+    assert not await st.transition(conv.id, expect=("assigned",), state="resolved")
+    await st.transition(conv.id, state="assigned", agent="ayse", assigned_op="add")
+    assert not await st.transition(conv.id, expect=("assigned",), expect_agent="burak", state="resolved")
+    assert await st.transition(conv.id, expect=("assigned",), expect_agent="ayse", state="resolved", agent=None)
+    got = await st.get(conv.id)
+    assert got.state == "resolved" and got.agent is None
+    assert not await st.transition("c_missing", state="bot")
+
+
+async def test_queue_order_priority_then_time_and_front(r, keys):
+    q = Queue(r, keys, 180)
+    now = time.time()
+    await r.zadd(keys.queue, {"n1": score("normal", now), "u1": score("urgent", now + 5),
+                              "h1": score("high", now + 1), "n2": score("normal", now + 2),
+                              "n0": score("normal", now + 10, front=True)})
+    assert await q.ids() == ["u1", "h1", "n0", "n1", "n2"]
+    assert await q.position("n1") == 4 and await q.position("zz") is None
+    assert await q.eta(4, 2) == 2 * 180
+    await q.record_handle_time(60)
+    await q.record_handle_time(120)
+    assert await q.eta(1, 1) == 90
+
+
+async def test_presence(r, keys):
+    p = Presence(r, keys, 0.5)
+    await p.heartbeat("ayse", "c1")
+    await p.heartbeat("ayse", "c2")
+    await p.heartbeat("burak", "c3")
+    assert await p.online() == {"ayse", "burak"}
+    await p.leave("burak", "c3")
+    await p.leave("ayse", "c1")
+    assert await p.online() == {"ayse"}
+    await asyncio.sleep(0.6)
+    assert await p.online() == set()
+
+
+async def test_buttons_offered(r, keys):
+    st = StateStore(r, keys, 60)
+    conv = await st.create(None, None)
+    await st.offer_buttons(conv.id, [("Evet", "/affirm")])
+    assert await st.offered_title(conv.id, "/affirm") == "Evet"
+    assert await st.offered_title(conv.id, "/deny") is None
