@@ -41,6 +41,16 @@ def ascii_fold(text: str) -> str:
     return text.translate(_ASCII)
 
 
+_ASCII_ANY_CASE = str.maketrans(
+    {**{k: v for k, v in zip("çğıöşüÇĞİÖŞÜâîûÂÎÛ", "cgiosuCGIOSUaiuAIU")}}
+)
+
+
+def to_ascii(text: str) -> str:
+    """What a player without a Turkish keyboard types: `Çekim İşlemi` → `Cekim Islemi`."""
+    return text.translate(_ASCII_ANY_CASE)
+
+
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive key: `ÇEKİM`, `çekim` and `cekim` → `cekim`."""
     return ascii_fold(turkish_lower(text))
