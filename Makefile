@@ -52,7 +52,8 @@ bench: install $(MODEL) ## measure NLU quality, training time and parse latency 
 
 .PHONY: seed
 seed: install ## (re)create the demo back-office database of the dev stack
-	$(BOT_PY) -m actions.backoffice.seed --url "sqlite:///$(CURDIR)/var/$(PROFILE)/backoffice.db" --if-missing
+	@mkdir -p var/$(PROFILE)
+	$(BOT_PY) -m actions.backoffice.seed --db-url "$(or $(BACKOFFICE_DB_URL),sqlite:///$(CURDIR)/var/$(PROFILE)/backoffice.db)" --generate 500
 
 .PHONY: stop
 stop: ## stop a stack left running in the background

@@ -101,6 +101,9 @@ class TurkishEntityExtractor(GraphComponent):
         self._compile()
 
     def _compile(self) -> None:
+        # A lookup element is its own canonical spelling unless a synonym maps it.
+        self._canonical = {fold(e): e for elements in self._lookups.values() for e in elements}
+        self._canonical.update(self._synonyms)
         self._patterns: List[Tuple[str, re.Pattern]] = []
         for entity, patterns in self._regexes.items():
             for pattern in patterns:
@@ -186,7 +189,7 @@ class TurkishEntityExtractor(GraphComponent):
         normalizer = _NORMALIZERS.get(entity)
         if normalizer:
             return normalizer(raw)
-        return self._synonyms.get(fold(raw), raw)
+        return self._canonical.get(fold(raw), raw)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -37,7 +37,9 @@ PORTS = {
     "test": {"redis": 6391, "actions": 5155, "rasa": 5105, "gateway": 8100},
     "bench": {"redis": 6392, "actions": 5255, "rasa": 5205, "gateway": 8200},
 }
-SECRET_NAMES = ("CASINRA_CHANNEL_SECRET", "CASINRA_RASA_TOKEN", "CASINRA_JWT_SECRET")
+SECRET_NAMES = (
+    "CASINRA_CHANNEL_SECRET", "CASINRA_RASA_TOKEN", "CASINRA_JWT_SECRET", "CASINRA_DEMO_AGENT_PASSWORD",
+)
 
 
 @dataclass
@@ -93,8 +95,6 @@ class Stack:
             "CASINRA_STATE_DIR": str(self.state),
             **self.secrets(),
         }
-        if os.environ.get("CASINRA_DEMO_AGENT_PASSWORD"):
-            env["CASINRA_DEMO_AGENT_PASSWORD"] = os.environ["CASINRA_DEMO_AGENT_PASSWORD"]
         return env
 
     # processes ---------------------------------------------------------
@@ -215,9 +215,7 @@ class Stack:
                 f"  Agent console   {env['GATEWAY_URL']}/console",
                 f"  API docs        {env['GATEWAY_URL']}/docs",
             ]
-            password = self.agent_password()
-            if password:
-                lines.append(f"  Agents          ayse / burak, password: {password}")
+            lines.append(f"  Demo agents     ayse / burak, password: {env['CASINRA_DEMO_AGENT_PASSWORD']}")
         lines += [
             "",
             "Talk to the bot in this terminal (in another shell):",
@@ -228,12 +226,6 @@ class Stack:
             "Ctrl-C stops everything.",
         ]
         return "\n".join(lines)
-
-    def agent_password(self) -> str | None:
-        if os.environ.get("CASINRA_DEMO_AGENT_PASSWORD"):
-            return os.environ["CASINRA_DEMO_AGENT_PASSWORD"]
-        path = self.state / "demo-agent-password"
-        return path.read_text().strip() if path.exists() else None
 
 
 def redis_server() -> str:

@@ -1,0 +1,196 @@
+"""`make bench`: NLU quality, ablations, training time and parse latency.
+
+Writes results/bench/bench.md and bench.json. Every figure is measured in this
+run on this machine; latency is also given as a ratio to a trivial endpoint of
+the same server, because absolute times on shared machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import requests
+import yaml
+
+from bot.evaluation import ModelParser, ascii_copy, load_heldout, load_probe, probe_report, score
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "results" / "bench"
+PROBE = ROOT.parent / "shared" / "eval" / "multi3nlu_tr_probe.tsv"
+TURKISH = "bot.nlu_turkish.TurkishTextNormalizer"
+
+
+def variant_configs(out: Path) -> Dict[str, Path]:
+    """config.yml, and copies without the Turkish component / without spaCy."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    pipeline = config["pipeline"]
+    variants = {
+        "without Turkish component": [c for c in pipeline if c["name"] != TURKISH],
+        "without spaCy (whitespace tokens)": [{"name": "WhitespaceTokenizer"}]
+        + [c for c in pipeline if c["name"] not in {"SpacyNLP", "SpacyTokenizer"}],
+    }
+    paths = {}
+    for name, components in variants.items():
+        path = out / f"config-{len(paths)}.yml"
+        path.write_text(yaml.safe_dump({**config, "pipeline": components}, allow_unicode=True), encoding="utf-8")
+        paths[name] = path
+    return paths
+
+
+def train(args: List[str], name: str, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "rasa", *args, "--out", str(out), "--fixed-model-name", name, "--num-threads", "2"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def quality(model: Path, with_probe: bool) -> Dict[str, float]:
+    parser = ModelParser(str(model))
+    examples = load_heldout()
+    plain = score(examples, parser.intents(e.text for e in examples))
+    typed_ascii = ascii_copy(examples)
+    ascii_scores = score(typed_ascii, parser.intents(e.text for e in typed_ascii))
+    figures = {
+        "heldout_macro_f1": plain.macro_f1,
+        "heldout_accuracy": plain.accuracy,
+        "ascii_macro_f1": ascii_scores.macro_f1,
+        "ascii_drop": plain.macro_f1 - ascii_scores.macro_f1,
+    }
+    if with_probe and PROBE.exists():
+        probe = load_probe(PROBE)
+        figures.update(probe_report(probe, parser.intents(e.text for e in probe)))
+    return figures
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def latency(model: Path, samples: int) -> Dict[str, float]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model),
+         "--interface", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if requests.get(f"{url}/status", timeout=2).json().get("model_file"):
+                    break
+            except (requests.RequestException, ValueError):
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("rasa server did not start")
+            time.sleep(1)
+        texts = [e.text for e in load_heldout()]
+        session = requests.Session()
+        for text in texts[:20]:  # warm-up
+            session.post(f"{url}/model/parse", json={"text": text}, timeout=30)
+        parse, baseline = [], []
+        for i in range(samples):
+            started = time.perf_counter()
+            session.post(f"{url}/model/parse", json={"text": texts[i % len(texts)]}, timeout=30).raise_for_status()
+            parse.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            session.get(f"{url}/version", timeout=30).raise_for_status()
+            baseline.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    def pct(values: List[float], q: float) -> float:
+        return statistics.quantiles(values, n=100)[int(q) - 1]
+
+    return {
+        "parse_p50_ms": statistics.median(parse),
+        "parse_p95_ms": pct(parse, 95),
+        "baseline_p50_ms": statistics.median(baseline),
+        "parse_to_baseline_p50": statistics.median(parse) / statistics.median(baseline),
+        "samples": samples,
+    }
+
+
+def write(figures: Dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    full = figures["models"]["full pipeline"]
+    lines = [
+        "# Casinra Destek — benchmark",
+        "",
+        f"Measured {figures['date']} on {figures['cpus']} CPU cores.",
+        "",
+        "## Held-out NLU quality (tests/nlu/heldout.yml, never trained on)",
+        "",
+        "| pipeline | macro-F1 | accuracy | ASCII-typed macro-F1 | drop |",
+        "|---|---|---|---|---|",
+    ]
+    for name, m in figures["models"].items():
+        lines.append(
+            f"| {name} | {m['heldout_macro_f1']:.3f} | {m['heldout_accuracy']:.3f} | "
+            f"{m['ascii_macro_f1']:.3f} | {m['ascii_drop']:+.3f} |"
+        )
+    if "human_handoff_recall" in full:
+        lines += [
+            "",
+            "## Multi3NLU++ probe (../shared/eval, evaluation only)",
+            "",
+            f"- human_handoff recall: **{full['human_handoff_recall']:.3f}** (n={full['human_handoff_recall_n']})",
+            f"- greet/thank/goodbye accuracy: **{full['smalltalk_accuracy']:.3f}** (n={full['smalltalk_accuracy_n']})",
+            f"- out-of-scope rows rejected: **{full['out_of_scope_rejected']:.3f}** (n={full['out_of_scope_rejected_n']})",
+        ]
+    lat = figures["latency"]
+    lines += [
+        "",
+        "## Time",
+        "",
+        f"- full training (NLU + dialogue, `rasa train --force`): **{figures['train_seconds']:.0f} s**",
+        f"- `/model/parse` latency over {lat['samples']} requests: p50 **{lat['parse_p50_ms']:.1f} ms**, "
+        f"p95 **{lat['parse_p95_ms']:.1f} ms** ({lat['parse_to_baseline_p50']:.1f}× the p50 of `/version`, "
+        f"{lat['baseline_p50_ms']:.1f} ms, in the same run)",
+    ]
+    (out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--skip-ablations", action="store_true")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    models = OUT / "models"
+    figures: Dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "models": {}}
+
+    print("training the full model (NLU + dialogue) …", flush=True)
+    figures["train_seconds"] = train(
+        ["train", "--domain", "domain", "--force"], "full", models
+    )
+    print("evaluating …", flush=True)
+    figures["models"]["full pipeline"] = quality(models / "full.tar.gz", with_probe=True)
+    if not args.skip_ablations:
+        for i, (name, config) in enumerate(variant_configs(OUT).items()):
+            print(f"training NLU {name} …", flush=True)
+            train(["train", "nlu", "--config", str(config)], f"ablation-{i}", models)
+            figures["models"][name] = quality(models / f"ablation-{i}.tar.gz", with_probe=False)
+    print("measuring parse latency …", flush=True)
+    figures["latency"] = latency(models / "full.tar.gz", args.samples)
+    write(figures, OUT)
+    print((OUT / "bench.md").read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()

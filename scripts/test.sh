@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole suite: starts the test stack (Redis, action server, Rasa, gateway on
+# the test ports, seeded back-office DB), runs every suite, stops the stack.
+# Prints one closing line that sums all suites: "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD"
+results=var/test/results
+rm -rf "$results" && mkdir -p "$results"
+
+python3 scripts/devstack.py stop --profile test >/dev/null 2>&1
+eval "$(python3 scripts/devstack.py env --profile test)"
+rm -f var/test/backoffice.db var/test/appendonly.aof; rm -rf var/test/appendonlydir
+.venv-bot/bin/python -m actions.backoffice.seed --db-url "$BACKOFFICE_DB_URL" --reset --generate 200 || exit 1
+python3 scripts/devstack.py start --profile test || exit 1
+trap 'python3 scripts/devstack.py stop --profile test >/dev/null 2>&1' EXIT
+
+status=0
+suite() {  # suite NAME PYTHON ARGS…
+  local name=$1 python=$2; shift 2
+  echo; echo "━━ $name ━━"
+  "$python" -m pytest --junitxml="$results/$name.xml" "$@" || status=1
+}
+
+suite bot      .venv-bot/bin/python -q tests/bot tests/test_data.py
+suite actions  .venv-bot/bin/python -q tests/actions
+suite nlu      .venv-bot/bin/python -q tests/nlu
+suite dialogue .venv-bot/bin/python -q tests/test_dialogue.py
+suite e2e      .venv-bot/bin/python -q tests/e2e
+suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff
+if [ -d tests/browser ] && ls tests/browser/test_*.py >/dev/null 2>&1; then
+  suite browser .venv-gw/bin/python -q tests/browser
+fi
+
+python3 - "$results" <<'PY'
+import sys, pathlib, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for path in pathlib.Path(sys.argv[1]).glob("*.xml"):
+    root = ET.parse(path).getroot()
+    for suite in ([root] if root.tag == "testsuite" else root.iter("testsuite")):
+        t += int(suite.get("tests", 0)); f += int(suite.get("failures", 0))
+        e += int(suite.get("errors", 0)); s += int(suite.get("skipped", 0))
+print(f"\ntests: {t - f - e - s} passed, {f + e} failed, {s} skipped")
+PY
+exit $status
