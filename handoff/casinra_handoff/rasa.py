@@ -58,7 +58,10 @@ class RasaClient:
         try:
             resp = await self.http.post(
                 f"{self.base}/conversations/{conversation_id}/tracker/events",
-                params=self._params(), json=[{"event": "resume"}],
+                # The bot paused right after its hand-off action; an action_listen
+                # makes the next (external) intent a fresh turn that rules can match.
+                params=self._params(),
+                json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}],
             )
         except httpx.HTTPError as exc:
             raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc

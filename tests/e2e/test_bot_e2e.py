@@ -6,6 +6,9 @@ from conftest import AHMET, ELIF, GUEST, MEHMET, ZEYNEP
 
 from bot.channel import sign
 
+# What the gateway appends when an agent resolves (docs/protocol.md).
+RESUME = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+
 
 def text_of(messages):
     return "\n".join(m.get("text", "") for m in messages)
@@ -104,7 +107,7 @@ def test_bad_requests_get_clear_errors(client):
 
 def test_resolved_handoff_asks_for_a_rating_and_stores_it(client, conversation, api):
     client.send(conversation, "temsilciye bağla", AHMET)
-    api("POST", f"/conversations/{conversation}/tracker/events", json=[{"event": "resume"}])
+    api("POST", f"/conversations/{conversation}/tracker/events", json=RESUME)
     result = api(
         "POST", f"/conversations/{conversation}/trigger_intent",
         json={"name": "EXTERNAL_handoff_resolved", "entities": {"agent_name": "Ayşe"}},
@@ -119,7 +122,7 @@ def test_resolved_handoff_asks_for_a_rating_and_stores_it(client, conversation, 
 
 def test_agents_unavailable_offers_ticket_or_callback(client, conversation, api):
     client.send(conversation, "canlı destek lütfen", GUEST)
-    api("POST", f"/conversations/{conversation}/tracker/events", json=[{"event": "resume"}])
+    api("POST", f"/conversations/{conversation}/tracker/events", json=RESUME)
     result = api(
         "POST", f"/conversations/{conversation}/trigger_intent",
         json={"name": "EXTERNAL_agents_unavailable", "entities": {"reason": "out_of_hours"}},
