@@ -13,6 +13,7 @@ PLAYER   ?= P1001
 # Everything the trained model depends on: retrain only when one of these changes.
 MODEL_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) \
                 bot/nlu_turkish.py bot/entities.py bot/safety.py bot/safety_keywords.yml \
+                bot/keyword_rescue.py bot/rescue_keywords.yml \
                 bot/turkish.py bot/spacy_model.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2

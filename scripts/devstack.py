@@ -62,9 +62,10 @@ class Stack:
     def secrets(self) -> dict[str, str]:
         path = self.state / "secrets.json"
         stored = json.loads(path.read_text()) if path.exists() else {}
-        for name in SECRET_NAMES:
-            stored.setdefault(name, secrets.token_urlsafe(32))
-        if not path.exists():
+        missing = [name for name in SECRET_NAMES if name not in stored]
+        for name in missing:
+            stored[name] = secrets.token_urlsafe(18 if name == "CASINRA_DEMO_AGENT_PASSWORD" else 32)
+        if missing:
             path.write_text(json.dumps(stored, indent=2))
             path.chmod(0o600)
         return {name: os.environ.get(name) or stored[name] for name in SECRET_NAMES}

@@ -23,6 +23,12 @@
     deposit_limit: "Yatırım limiti", complaint: "Şikâyet", human_handoff: "Canlı destek talebi",
     account_registration: "Üyelik", callback_request: "Geri arama", contact_info: "İletişim", out_of_scope: "Kapsam dışı",
   };
+  const REASON = {
+    player_request: "oyuncu temsilci istedi", repeated_fallback: "asistan anlayamadı", bonus_dispute: "bonus itirazı",
+    complaint: "şikâyet", fraud: "dolandırıcılık şüphesi", responsible_gaming: "sorumlu oyun", safety_keyword: "güvenlik anahtar sözcüğü",
+    bot_escalation: "asistan devretti",
+  };
+  const HIDDEN_SLOTS = new Set(["session_started_metadata", "requested_slot"]);
   const KYC = { approved: "Onaylandı", pending: "Beklemede", rejected: "Reddedildi", not_started: "Başlatılmadı", none: "Başlatılmadı" };
   const TX_KIND = { deposit: "Yatırım", withdrawal: "Çekim", bonus: "Bonus", adjustment: "Düzeltme" };
   const TX_STATUS = {
@@ -207,6 +213,7 @@
       this.toast = h("div", { class: "toast", role: "alert" });
       this.replaceChildren(top, h("div", { class: "layout" }, queue, work, ctx), this.toast);
       this.renderContext();
+      this.renderTabs();
     }
 
     async loadCanned() {
@@ -343,9 +350,9 @@
           h("div", { class: "qi-top" },
             h("span", { class: "prio " + it.priority }, PRIORITY[it.priority] || it.priority),
             h("strong", { class: "qi-name" }, name),
-            it.guest ? h("span", { class: "chip" }, "misafir") : h("span", { class: "muted small" }, it.player ? it.player.id : ""),
             wait),
           h("div", { class: "qi-topic" }, topicLabel(it.topic),
+            it.guest ? h("span", { class: "chip" }, "misafir") : h("span", { class: "muted small" }, it.player ? it.player.id : ""),
             it.team ? h("span", { class: "chip team" }, `ekip: ${it.team}`) : null,
             it.requeued ? h("span", { class: "chip" }, "sıranın başında") : null),
           it.summary ? h("p", { class: "qi-summary" }, it.summary) : null,
@@ -513,6 +520,8 @@
       }
       this.tablist.replaceChildren(...tabs);
       this.noChat.hidden = this.convs.size > 0;
+      this.panels.hidden = this.convs.size === 0;
+      this.tablist.hidden = this.convs.size === 0;
       this.updateTitle();
     }
 
@@ -574,7 +583,7 @@
       else who = "Sistem";
       const mine = sender === "agent" && this.agent && m.agent && m.agent.display_name === this.agent.display_name;
       const el = h("div", { class: `msg ${sender}${m.internal ? " internal" : ""}${mine ? " mine" : ""}`, "data-seq": m.seq != null ? String(m.seq) : null });
-      el.append(h("div", { class: "msg-meta" }, h("span", { class: "msg-who" }, who),
+      el.append(h("div", { class: "msg-meta" }, sender === "system" ? null : h("span", { class: "msg-who" }, who),
         m.internal ? h("span", { class: "note-tag" }, "İç not") : null,
         h("time", null, timeOf(m.ts))));
       const body = h("div", { class: "msg-body" });
@@ -583,9 +592,9 @@
         const a = m.attachment;
         const href = `${this.gateway}/api/attachments/${encodeURIComponent(a.id)}?token=${encodeURIComponent(this.token)}`;
         body.append(h("a", { class: "attachment", href, target: "_blank", rel: "noopener noreferrer" },
-          "📎 ", a.name, ` (${Math.max(1, Math.round((a.size || 0) / 1024))} KB, ${a.content_type})`));
+          h("span", { class: "att-tag" }, "Ek"), a.name, ` (${Math.max(1, Math.round((a.size || 0) / 1024))} KB, ${a.content_type})`));
       }
-      if (m.image && /^https?:\/\//i.test(m.image)) body.append(h("a", { class: "attachment", href: m.image, target: "_blank", rel: "noopener noreferrer" }, "🖼 Asistanın gönderdiği görsel"));
+      if (m.image && /^https?:\/\//i.test(m.image)) body.append(h("a", { class: "attachment", href: m.image, target: "_blank", rel: "noopener noreferrer" }, h("span", { class: "att-tag" }, "Görsel"), "Asistanın gönderdiği görsel"));
       el.append(body);
       if (Array.isArray(m.buttons) && m.buttons.length) {
         el.append(h("div", { class: "offered", "aria-label": "Asistanın sunduğu seçenekler" },
@@ -758,7 +767,7 @@
       if (ho) {
         sections.push(h("section", { class: "ctx handoff" }, h("h3", null, "Devir nedeni"),
           h("p", null, h("span", { class: "prio " + (ho.priority || "normal") }, PRIORITY[ho.priority] || ho.priority || "Normal"), " ", topicLabel(ho.topic),
-            ho.reason && ho.reason !== ho.topic ? h("span", { class: "muted" }, ` (${ho.reason})`) : null),
+            ho.reason && ho.reason !== ho.topic ? h("span", { class: "muted" }, ` (${REASON[ho.reason] || ho.reason})`) : null),
           ho.summary ? h("p", { class: "summary" }, ho.summary) : null));
       }
       const p = c.profile;
@@ -801,7 +810,8 @@
               h("span", { class: "conf" + (pct < 60 ? " low" : ""), role: "img", "aria-label": `güven %${pct}` },
                 h("span", { class: "bar", style: `width:${pct}%` })), h("span", { class: "pct" }, `%${pct}`)));
         })) : h("p", { class: "muted" }, "Kayıt yok.")));
-      const slots = Object.entries(c.slots || {}).filter(([, v]) => v !== null && v !== undefined && v !== "");
+      const slots = Object.entries(c.slots || {})
+        .filter(([k, v]) => v !== null && v !== undefined && v !== "" && !HIDDEN_SLOTS.has(k));
       sections.push(h("section", { class: "ctx" }, h("h3", null, "Slotlar"),
         slots.length ? h("dl", { class: "slots" }, ...slots.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, typeof v === "object" ? JSON.stringify(v) : String(v))]))
           : h("p", { class: "muted" }, "Dolu slot yok.")));

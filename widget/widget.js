@@ -181,6 +181,8 @@ header.agent { background: linear-gradient(135deg, #0b5c47, var(--agent)); }
 .file { display: inline-flex; gap: 6px; align-items: center; margin-top: 4px; font-size: 13px; background: rgba(255,255,255,.18);
   border-radius: 8px; padding: 3px 8px; }
 .msg.bot .file, .msg.agent .file { background: #eef0f6; }
+.file svg { width: 14px; height: 14px; flex: none; }
+.chip button svg { width: 16px; height: 16px; }
 .retry { margin-top: 4px; background: none; border: 0; color: var(--danger); text-decoration: underline; font-size: 12px; padding: 2px 4px; }
 .quick { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .quick button { border: 1.5px solid var(--brand); color: var(--brand-dark); background: #fff; border-radius: 999px;
@@ -202,7 +204,7 @@ header.agent { background: linear-gradient(135deg, #0b5c47, var(--agent)); }
   border-radius: 8px; padding: 4px 4px 4px 10px; color: var(--brand-dark); }
 .chip[hidden] { display: none; }
 .chip span { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.chip button { border: 0; background: transparent; width: 28px; height: 28px; border-radius: 6px; color: inherit; }
+.chip button { border: 0; background: transparent; width: 28px; height: 28px; border-radius: 6px; color: inherit; display: grid; place-items: center; }
 form { display: flex; align-items: flex-end; gap: 6px; padding: 10px; border-top: 1px solid var(--line); background: #fff; }
 textarea { flex: 1; resize: none; border: 1.5px solid var(--line); border-radius: 14px; padding: 9px 12px; max-height: 120px;
   min-height: 42px; line-height: 1.35; background: #fbfbfe; }
@@ -336,7 +338,7 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
       this._alert = h("div", { class: "alert", role: "alert" });
       this._chipName = h("span");
       this._chip = h("div", { class: "chip", hidden: true }, this._chipName,
-        h("button", { type: "button", "aria-label": T.removeAttachment, title: T.removeAttachment, onclick: () => this._clearAttachment() }, "✕"));
+        h("button", { type: "button", "aria-label": T.removeAttachment, title: T.removeAttachment, onclick: () => this._clearAttachment() }, icon(ICONS.close)));
 
       this._file = h("input", {
         type: "file", accept: ATTACHMENT_TYPES.join(","), hidden: true, tabindex: "-1",
@@ -588,7 +590,7 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
       if (sender === "player") bubble.append(h("span", { class: "sr-only" }, T.you + ": "));
       if (f.text) bubble.append(document.createTextNode(f.text));
       if (f.attachment) {
-        bubble.append(h("div", { class: "file" }, "📎 ", `${f.attachment.name} (${humanSize(f.attachment.size || 0)})`));
+        bubble.append(h("div", { class: "file" }, icon(ICONS.clip), `${f.attachment.name} (${humanSize(f.attachment.size || 0)})`));
       }
       if (f.image && /^https?:\/\//i.test(f.image)) {
         bubble.append(h("img", { class: "shot", src: f.image, alt: T.image, loading: "lazy" }));
@@ -715,7 +717,7 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
       const bubbleText = text;
       const el = h("div", { class: "msg player pending", "data-client-id": frame.id });
       const bubble = h("div", { class: "bubble" }, h("span", { class: "sr-only" }, T.you + ": "), bubbleText);
-      if (att) bubble.append(h("div", { class: "file" }, "📎 ", `${att.name} (${humanSize(att.size)})`));
+      if (att) bubble.append(h("div", { class: "file" }, icon(ICONS.clip), `${att.name} (${humanSize(att.size)})`));
       el.append(bubble, h("div", { class: "meta" }, T.sending));
       const pending = { frame, el };
       this._pending.set(frame.id, pending);
@@ -778,7 +780,7 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
         const body = await res.json().catch(() => ({}));
         if (!res.ok) throw new Error(typeof body.detail === "string" ? body.detail : T.uploadFailed);
         this._attachment = body;
-        this._chipName.textContent = `📎 ${body.name} (${humanSize(body.size)})`;
+        this._chipName.textContent = `${T.attachment}: ${body.name} (${humanSize(body.size)})`;
         this._input.focus();
       } catch (err) {
         this._clearAttachment();
