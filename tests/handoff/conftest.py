@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parents[2]
 JWT_SECRET = "test-jwt-secret-0123456789abcdef0123"
 CHANNEL_SECRET = "test-channel-secret"
 RASA_TOKEN = "test-rasa-token"
-AGENT_PASSWORD = "test-agent-pass"
+# The same as the running test stack, which shares the back-office DB in the real-Rasa tests.
+AGENT_PASSWORD = os.environ.get("CASINRA_DEMO_AGENT_PASSWORD") or "test-agent-pass"
 
 
 def free_port() -> int:
