@@ -80,8 +80,11 @@ def free_port() -> int:
 
 def latency(model: Path, samples: int) -> Dict[str, float]:
     port = free_port()
+    empty = OUT / "empty.yml"  # no tracker store, no channels: /model/parse only
+    empty.write_text("{}\n", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model),
+         "--endpoints", str(empty), "--credentials", str(empty),
          "--interface", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -170,6 +173,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--skip-ablations", action="store_true")
+    parser.add_argument("--reuse-ablations", action="store_true",
+                        help="evaluate the ablation models of an earlier run instead of training them")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     models = OUT / "models"
@@ -183,9 +188,11 @@ def main() -> None:
     figures["models"]["full pipeline"] = quality(models / "full.tar.gz", with_probe=True)
     if not args.skip_ablations:
         for i, (name, config) in enumerate(variant_configs(OUT).items()):
-            print(f"training NLU {name} …", flush=True)
-            train(["train", "nlu", "--config", str(config)], f"ablation-{i}", models)
+            if not (args.reuse_ablations and (models / f"ablation-{i}.tar.gz").exists()):
+                print(f"training NLU {name} …", flush=True)
+                train(["train", "nlu", "--config", str(config)], f"ablation-{i}", models)
             figures["models"][name] = quality(models / f"ablation-{i}.tar.gz", with_probe=False)
+            (OUT / "partial.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     print("measuring parse latency …", flush=True)
     figures["latency"] = latency(models / "full.tar.gz", args.samples)
     write(figures, OUT)
