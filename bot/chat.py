@@ -32,6 +32,7 @@ def stack_env(profile: str) -> Dict[str, str]:
     spec = importlib.util.spec_from_file_location("devstack", ROOT / "scripts" / "devstack.py")
     devstack = importlib.util.module_from_spec(spec)
     assert spec.loader
+    sys.modules["devstack"] = devstack  # dataclasses look their module up there
     spec.loader.exec_module(devstack)
     return devstack.Stack(profile).env()
 

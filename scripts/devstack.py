@@ -114,7 +114,7 @@ class Stack:
         ]
         cmds["rasa"] = [
             str(BOT_VENV / "bin" / "rasa"), "run", "--enable-api",
-            "--auth-token", env["CASINRA_RASA_TOKEN"],
+            f"--auth-token={env['CASINRA_RASA_TOKEN']}",  # a token may start with "-"
             "--model", str(MODEL), "--credentials", "credentials.yml",
             "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
             "--port", str(self.port("rasa")),
@@ -158,7 +158,7 @@ class Stack:
             (self.state / "pids.json").write_text(json.dumps(pids))
             if service == "redis":  # the others need it at start-up
                 self.wait({"redis": process.pid}, timeout=30)
-        self.wait(pids, timeout=300)
+        self.wait({s: p for s, p in pids.items() if s != "redis"}, timeout=300)
         return pids
 
     def wait(self, pids: dict[str, int], timeout: float) -> None:
