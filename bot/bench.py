@@ -166,7 +166,27 @@ def write(figures: Dict, out: Path) -> None:
         f"p95 **{lat['parse_p95_ms']:.1f} ms** ({lat['parse_to_baseline_p50']:.1f}× the p50 of `/version`, "
         f"{lat['baseline_p50_ms']:.1f} ms, in the same run)",
     ]
+    lines += ["", "## Goals (issue 3), compared at full precision", "", "| figure | measured | goal | met |", "|---|---|---|---|"]
+    for label, value, goal, met in goals(figures):
+        lines.append(f"| {label} | {value:.4f} | {goal} | {'yes' if met else '**no**'} |")
     (out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def goals(figures: Dict) -> List[tuple]:
+    """(figure, measured, goal, met) for each quality and time goal of the project."""
+    full = figures["models"]["full pipeline"]
+    rows = [
+        ("held-out macro-F1", full["heldout_macro_f1"], "≥ 0.93", full["heldout_macro_f1"] >= 0.93),
+        ("ASCII-typed drop", full["ascii_drop"], "≤ 0.02", full["ascii_drop"] <= 0.02),
+        ("full training, minutes", figures["train_seconds"] / 60, "≤ 5", figures["train_seconds"] <= 300),
+    ]
+    if "human_handoff_recall" in full:
+        rows += [
+            ("probe human_handoff recall", full["human_handoff_recall"], "≥ 0.90", full["human_handoff_recall"] >= 0.90),
+            ("probe greet/thank/goodbye accuracy", full["smalltalk_accuracy"], "≥ 0.90", full["smalltalk_accuracy"] >= 0.90),
+            ("probe out-of-scope rejected", full["out_of_scope_rejected"], "≥ 0.85", full["out_of_scope_rejected"] >= 0.85),
+        ]
+    return rows
 
 
 def main() -> None:

@@ -1,16 +1,22 @@
-"""Rasa component: when the classifier is unsure, unmistakable phrases decide.
+"""Rasa component: unmistakable phrases decide when the classifier cannot.
 
-Runs after the FallbackClassifier. It only touches messages that fell back
-(`nlu_fallback`): if such a message plainly asks for a person ("gerçek bir
-insanla konuşmak istiyorum") or is a short greeting, thanks or goodbye, the
-player gets that instead of "I did not understand". Confident predictions and
-everything else are left alone. Phrases live in `bot/rescue_keywords.yml`.
+Runs after the FallbackClassifier. Two kinds of phrases live in
+`bot/rescue_keywords.yml`:
+
+- `patterns` rescue a message that fell back (`nlu_fallback`): a plain request
+  for a person, a short greeting, thanks or goodbye gets its answer instead of
+  "I did not understand".
+- `explicit` phrases win over any prediction except the intents in `keep`: a
+  player who writes "çekimim gelmedi, bir temsilciyle görüşmek istiyorum" has
+  asked for a person, whatever the rest of the message is about. A negation
+  right after the phrase ("… bağlanmak istemiyorum") cancels it.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,24 +30,55 @@ from bot.turkish import fold
 
 DEFAULT_KEYWORDS = Path(__file__).with_name("rescue_keywords.yml")
 FALLBACK = "nlu_fallback"
+NEGATION_WINDOW = 30  # characters after an explicit phrase searched for a negation
 
 
-def load_rules(path: Path) -> List[Tuple[str, Optional[int], re.Pattern]]:
-    """`{intent: {max_words: N, patterns: [regex, …]}}` → (intent, max_words, pattern)."""
+@dataclass(frozen=True)
+class Rule:
+    intent: str
+    pattern: re.Pattern
+    max_words: Optional[int] = None
+    explicit: bool = False
+    negation: Optional[re.Pattern] = None
+    keep: FrozenSet[str] = field(default_factory=frozenset)
+
+    def matches(self, folded: str, words: int) -> bool:
+        if self.max_words is not None and words > self.max_words:
+            return False
+        for match in self.pattern.finditer(folded):
+            after = folded[match.end(): match.end() + NEGATION_WINDOW]
+            if self.negation is None or not self.negation.search(after):
+                return True
+        return False
+
+
+def load_rules(path: Path) -> List[Rule]:
+    """`{intent: {max_words, patterns, explicit, negation, keep}}` → rules."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [
-        (intent, spec.get("max_words"), re.compile(fold(pattern)))
-        for intent, spec in data.items()
-        for pattern in spec["patterns"]
-    ]
+    rules = []
+    for intent, spec in data.items():
+        negation = re.compile(fold(spec["negation"])) if spec.get("negation") else None
+        keep = frozenset(spec.get("keep", ()))
+        rules += [
+            Rule(intent, re.compile(fold(p)), max_words=spec.get("max_words"))
+            for p in spec.get("patterns", ())
+        ]
+        rules += [
+            Rule(intent, re.compile(fold(p)), explicit=True, negation=negation, keep=keep)
+            for p in spec.get("explicit", ())
+        ]
+    return rules
 
 
-def rescue(text: str, rules: List[Tuple[str, Optional[int], re.Pattern]]) -> Optional[str]:
+def rescue(text: str, rules: List[Rule], predicted: str = FALLBACK) -> Optional[str]:
+    """The intent the phrases decide for `text`, given the classifier's `predicted`."""
     folded = fold(text)
     words = len(re.findall(r"\w+", folded))
-    for intent, max_words, pattern in rules:
-        if (max_words is None or words <= max_words) and pattern.search(folded):
-            return intent
+    for rule in rules:
+        if predicted != FALLBACK and (not rule.explicit or predicted in rule.keep):
+            continue
+        if rule.intent != predicted and rule.matches(folded, words):
+            return rule.intent
     return None
 
 
@@ -55,7 +92,7 @@ class KeywordRescue(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
-        self._rules: Optional[List[Tuple[str, Optional[int], re.Pattern]]] = None
+        self._rules: Optional[List[Rule]] = None
 
     @classmethod
     def create(
@@ -68,7 +105,7 @@ class KeywordRescue(GraphComponent):
         return cls(config)
 
     @property
-    def rules(self) -> List[Tuple[str, Optional[int], re.Pattern]]:
+    def rules(self) -> List[Rule]:
         if self._rules is None:
             self._rules = load_rules(Path(self._config["keywords_file"]))
         return self._rules
@@ -77,14 +114,15 @@ class KeywordRescue(GraphComponent):
         for message in messages:
             current = message.get(INTENT) or {}
             text = message.get(TEXT)
-            if current.get(INTENT_NAME_KEY) != FALLBACK or not text:
+            predicted = current.get(INTENT_NAME_KEY)
+            if not predicted or not text:
                 continue
-            intent = rescue(text, self.rules)
+            intent = rescue(text, self.rules, predicted)
             if intent:
                 message.set(
                     INTENT,
                     {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: current.get(PREDICTED_CONFIDENCE_KEY, 0.0)},
                     add_to_output=True,
                 )
-                message.set("rescued_from", FALLBACK, add_to_output=True)
+                message.set("rescued_from", predicted, add_to_output=True)
         return messages

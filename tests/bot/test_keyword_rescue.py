@@ -30,3 +30,40 @@ def test_only_fallbacks_are_rescued():
     assert rescued("gerçek bir insan istiyorum", "nlu_fallback", 0.3) == "human_handoff"
     assert rescued("canlı destek kaçta açılıyor", "contact_info", 0.9) == "contact_info"
     assert rescued("asdf qwer", "nlu_fallback", 0.2) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text, predicted",
+    [
+        ("Çekimim üç gündür gelmedi, bir temsilciyle görüşmek istiyorum", "withdrawal_status"),
+        ("merhaba! gerçek bir kişiyle konuşabilir miyim?", "greet"),
+        ("bakiyem yanlis, baska birisi bakabilir mi", "deposit_missing"),
+        ("yöneticinizle görüştürün beni, bonusum silindi", "bonus_info"),
+    ],
+)
+def test_an_explicit_request_for_a_person_wins(text, predicted):
+    assert rescued(text, predicted, 0.9) == "human_handoff"
+
+
+@pytest.mark.parametrize(
+    "text, predicted",
+    [
+        ("Hayır, temsilciye bağlanmak istemiyorum", "deny"),
+        ("bana gerçek bir kişiyle bağlanmanız gerekmiyor, sadece bilgi lazım", "withdrawal_info"),
+        ("bir temsilci beni telefonla arasın, görüşmek istiyorum", "callback_request"),
+        ("gerçek bir insan mısın", "bot_challenge"),
+        ("bu akşamki 8 kişilik rezervasyonu 10 kişiye çıkarın", "out_of_scope"),
+        ("kişisel verilerimi silmenizi istiyorum", "privacy_request"),
+        ("temsilciniz çok yardımcı oldu, teşekkürler", "thank"),
+    ],
+)
+def test_negated_or_unrelated_mentions_do_not_override(text, predicted):
+    assert rescued(text, predicted, 0.9) == predicted
+
+
+def test_the_original_prediction_is_kept_in_the_output():
+    message = Message.build(text="çekimim gelmedi, canlı bir temsilciye bağlanmak istiyorum")
+    message.set("intent", {"name": "withdrawal_status", "confidence": 0.8}, add_to_output=True)
+    KeywordRescue(KeywordRescue.get_default_config()).process([message])
+    assert message.get("intent")["name"] == "human_handoff"
+    assert message.get("rescued_from") == "withdrawal_status"
