@@ -62,12 +62,16 @@ def weighted(blocks: List[scipy.sparse.csr_matrix], idfs: List[np.ndarray]) -> s
 
 def tfidf(counts: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr_matrix:
     """Sublinear TF (1 + log tf) times IDF, rows scaled to unit length."""
-    weighted = counts.astype(np.float64).tocsr(copy=True)
-    weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1e-12))
-    weighted = weighted.multiply(idf).tocsr()
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
+    matrix = scipy.sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    row_lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), row_lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return scipy.sparse.diags(1.0 / norms) @ weighted
+    matrix.data /= np.repeat(norms, row_lengths)
+    return matrix
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -110,6 +114,7 @@ class TurkishIntentClassifier(IntentClassifier, GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._arrays = arrays
+        self._weights: Optional[List[tuple]] = None
 
     @classmethod
     def create(
@@ -145,6 +150,7 @@ class TurkishIntentClassifier(IntentClassifier, GraphComponent):
             "intercept": model.intercept_,
             "classes": np.array(model.classes_, dtype=str),
         }
+        self._weights = None
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / ARRAYS, **self._arrays)
         return self._resource
@@ -172,16 +178,30 @@ class TurkishIntentClassifier(IntentClassifier, GraphComponent):
         if self._arrays is None:
             return None
         blocks = sentence_blocks(messages)
-        idfs = [self._arrays[f"idf_{i}"] for i in range(sum(k.startswith("idf_") for k in self._arrays))]
-        if blocks is None or len(blocks) != len(idfs):
+        if blocks is None or len(blocks) != len(self._block_weights):
             return None
-        features = weighted(blocks, idfs)
-        return softmax(features @ self._arrays["coef"].T + self._arrays["intercept"])
+        scores = self._arrays["intercept"] + sum(
+            tfidf(block, idf) @ weights for block, (idf, weights) in zip(blocks, self._block_weights)
+        )
+        return softmax(np.asarray(scores))
+
+    @property
+    def _block_weights(self) -> List[tuple]:
+        """(idf, contiguous weight rows) per featurizer block: no stacking per message."""
+        if self._weights is None and self._arrays is not None:
+            idfs = [self._arrays[f"idf_{i}"] for i in range(sum(k.startswith("idf_") for k in self._arrays))]
+            coef_t = np.ascontiguousarray(self._arrays["coef"].T)
+            bounds = np.cumsum([0] + [len(idf) for idf in idfs])
+            self._weights = [(idf, coef_t[a:b]) for idf, a, b in zip(idfs, bounds[:-1], bounds[1:])]
+        return self._weights or []
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             probabilities = self.predict([message])
             if probabilities is None:
+                # e.g. an empty text: no intent, as Rasa's own classifiers report it
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
                 continue
             classes = self._arrays["classes"]
             order = np.argsort(-probabilities[0])[: self._config["ranking_length"]]

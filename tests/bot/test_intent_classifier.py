@@ -102,14 +102,15 @@ def test_training_twice_gives_the_same_model(storage):
     assert a.get("intent_ranking") == b.get("intent_ranking")
 
 
-def test_untrained_or_featureless_messages_are_left_alone(storage):
+def test_untrained_or_featureless_messages_get_no_intent(storage):
     untrained = TurkishIntentClassifier.load(
         TurkishIntentClassifier.get_default_config(), storage, Resource("missing"), context()
     )
     message = Message.build(text="merhaba")
     untrained.process([message])
-    assert message.get("intent") is None
+    assert message.get("intent") == {"name": None, "confidence": 0.0}
     classifier, _, _ = trained(storage)
-    bare = Message.build(text="merhaba")  # never featurized
+    bare = Message.build(text="")  # nothing to featurize
     classifier.process([bare])
-    assert bare.get("intent") is None
+    assert bare.get("intent") == {"name": None, "confidence": 0.0}
+    assert bare.get("intent_ranking") == []

@@ -8,7 +8,7 @@ from bot.evaluation import ModelParser, ascii_copy, load_heldout, score
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "casinra.tar.gz"
-MIN_MACRO_F1 = 0.88       # regression guard; the goal is 0.93 and `make bench` reports the measured figure
+MIN_MACRO_F1 = 0.91       # regression guard (training is deterministic); `make bench` reports the measured figure
 MAX_ASCII_DROP = 0.02
 
 
@@ -101,3 +101,26 @@ def test_safety_keywords_reach_the_urgent_intents(parser, text, intent):
 def test_logged_text_is_what_the_player_wrote(parser):
     text = "ÇEKİM talebim İPTAL mi oldu?"
     assert parser.parse(text)["text"] == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Çekimim üç gündür gelmedi, artık bir temsilciyle görüşmek istiyorum",
+     "merhaba, bonusum silindi, gerçek bir insanla konuşabilir miyim",
+     "bu bot hiçbir şey anlamıyor, beni yetkiliye bağlayın"],
+)
+def test_an_explicit_request_for_a_person_hands_off(parser, text):
+    assert parser.parse(text)["intent"]["name"] == "human_handoff"
+
+
+def test_a_refused_person_is_not_a_hand_off(parser):
+    assert parser.parse("hayır, temsilciye bağlanmak istemiyorum")["intent"]["name"] != "human_handoff"
+
+
+@pytest.mark.parametrize("text", ["xqzv blorp trinkle", "?", "....", "zzkk wubba plim"])
+def test_nonsense_falls_back(parser, text):
+    assert parser.parse(text)["intent"]["name"] == "nlu_fallback"
+
+
+def test_empty_text_parses_and_falls_back(parser):
+    assert parser.parse("")["intent"]["name"] == "nlu_fallback"
