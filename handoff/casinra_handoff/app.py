@@ -71,9 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pending = list(gw.background)
             if pending:  # let accepted bot turns finish briefly
                 await asyncio.wait(pending, timeout=5)
-            for t in [sweeper, *gw.background]:
-                t.cancel()
-            await asyncio.gather(sweeper, *gw.background, return_exceptions=True)
+            await cancel(sweeper, *gw.background)
             await bus.disconnect()
             await rasa.aclose()
             await redis.aclose()

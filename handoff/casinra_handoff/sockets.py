@@ -78,11 +78,18 @@ class Connection:
                 await self.ws.close()
 
 
-async def cancel(*tasks: asyncio.Task | None) -> None:
-    for t in tasks:
-        if t is not None and not t.done():
+async def cancel(*tasks: asyncio.Task | None, retry_s: float = 0.5) -> None:
+    """Cancel tasks and wait until they have ended.
+
+    A library that swallows a cancellation (redis-py 8.0–8.1 did, now and then) would leave a
+    loop running for the life of the process, so a task that is still alive after `retry_s` is
+    cancelled again. The caller's own cancellation is not suppressed."""
+    live = [t for t in tasks if t is not None]
+    pending = {t for t in live if not t.done()}
+    while pending:
+        for t in pending:
             t.cancel()
-    for t in tasks:
-        if t is not None:
-            with contextlib.suppress(BaseException):
-                await t
+        _, pending = await asyncio.wait(pending, timeout=retry_s)
+    for t in live:
+        if not t.cancelled() and t.exception() is not None:
+            log.debug("task ended with an error", exc_info=t.exception())
