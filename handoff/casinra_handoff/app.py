@@ -26,6 +26,7 @@ from .routes_pages import router as pages_router
 from .routes_player import router as player_router
 from .service import Gateway
 from .settings import Settings
+from .sockets import cancel
 
 log = logging.getLogger("casinra.app")
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await rasa.aclose()
             await redis.aclose()
             backoffice.dispose()
+            log.info("gateway stopped")
 
     app = FastAPI(
         title="Casinra Destek gateway", version=__version__, lifespan=lifespan,
