@@ -385,7 +385,9 @@ async def test_transfer_to_agent_and_team(gateway):
     st = await ws.until(lambda f: f.get("type") == "state" and (f.get("agent") or {}).get("display_name") == "Burak")
     await a2.send({"type": "transfer", "conversation_id": cid, "to_team": "genel"})
     await a2.until(is_type("released", conversation_id=cid))
-    q = await a1.until(lambda f: f.get("type") == "queue" and any(i["conversation_id"] == cid for i in f["items"]))
+    # a1 may still hold the queue frame from before the first claim (team None): wait for the new one
+    q = await a1.until(lambda f: f.get("type") == "queue" and any(
+        i["conversation_id"] == cid and i["requeued"] for i in f["items"]))
     assert next(i for i in q["items"] if i["conversation_id"] == cid)["team"] == "genel"
     await ws.until(is_type("state", state="queued"))
     for w in (ws, a1, a2):
