@@ -63,11 +63,12 @@ stop: ## stop a stack left running in the background
 .PHONY: install
 install: $(BOT_VENV)/.installed system-packages gateway-install ## create the virtual environments and install system packages
 
-$(BOT_VENV)/.installed: requirements/bot.lock requirements/bot-dev.txt
+$(BOT_VENV)/.installed: requirements/bot.lock requirements/bot-dev.txt contracts/pyproject.toml
 	@echo "Creating $(BOT_VENV) (Python 3.10, Rasa 3.6) …"
 	test -x $(BOT_PY) || $$(scripts/find-python.sh 3.10) -m venv $(BOT_VENV)
 	$(BOT_PY) -m pip install -q --upgrade "pip==24.3.1" "wheel==0.45.1"
 	$(BOT_PY) -m pip install -q -r requirements/bot.lock -r requirements/bot-dev.txt
+	$(BOT_PY) -m pip install -q --no-deps -e contracts
 	touch $@
 
 .PHONY: system-packages

@@ -22,6 +22,8 @@ suite() {  # suite NAME PYTHON ARGS…
   "$python" -m pytest --junitxml="$results/$name.xml" "$@" || status=1
 }
 
+suite contracts-py310 .venv-bot/bin/python -q tests/contracts
+suite contracts-py311 .venv-gw/bin/python  -q -p no:cacheprovider tests/contracts
 suite bot      .venv-bot/bin/python -q tests/bot tests/test_data.py
 suite actions  .venv-bot/bin/python -q tests/actions
 suite nlu      .venv-bot/bin/python -q tests/nlu
