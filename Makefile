@@ -31,6 +31,10 @@ run: install seed train ## install, seed, train if stale, start everything, prin
 test: install train ## install what is missing, start what the tests need, run the whole suite
 	@bash scripts/test.sh
 
+.PHONY: env
+env: ## print the stack's environment: eval "$$(make -s env)" before plain rasa/gateway commands
+	@python3 scripts/devstack.py env --profile $(PROFILE)
+
 .PHONY: chat
 chat: ## talk to the running bot in the terminal (PLAYER=P1001 … P1004, or PLAYER=guest)
 	@$(BOT_PY) -m bot.chat --profile $(PROFILE) $(if $(filter guest,$(PLAYER)),--guest,--player $(PLAYER))

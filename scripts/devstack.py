@@ -28,18 +28,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "contracts"))  # the stack layout is a contract (stdlib only)
+from casinra_contracts.stack import PROFILES, SECRETS, StackLayout  # noqa: E402
+
 BOT_VENV = ROOT / ".venv-bot"
 GW_VENV = ROOT / ".venv-gw"
 MODEL = ROOT / "models" / "casinra.tar.gz"
 
-PORTS = {
-    "dev": {"redis": 6390, "actions": 5055, "rasa": 5005, "gateway": 8000},
-    "test": {"redis": 6391, "actions": 5155, "rasa": 5105, "gateway": 8100},
-    "bench": {"redis": 6392, "actions": 5255, "rasa": 5205, "gateway": 8200},
-}
-SECRET_NAMES = (
-    "CASINRA_CHANNEL_SECRET", "CASINRA_RASA_TOKEN", "CASINRA_JWT_SECRET", "CASINRA_DEMO_AGENT_PASSWORD",
-)
+PORTS = PROFILES
+SECRET_NAMES = SECRETS
 
 
 @dataclass
@@ -48,16 +45,15 @@ class Stack:
     state: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.state = ROOT / "var" / self.profile
+        self.layout = StackLayout(self.profile, int(os.environ.get("CASINRA_PORT_OFFSET") or 0),
+                                  os.environ.get("CASINRA_STATE_DIR") or None)
+        self.state = self.layout.state_dir
         self.state.mkdir(parents=True, exist_ok=True)
         (self.state / "logs").mkdir(exist_ok=True)
 
     # configuration -----------------------------------------------------
     def port(self, service: str) -> int:
-        override = {"gateway": "GATEWAY_PORT", "rasa": "RASA_PORT", "actions": "ACTION_PORT"}.get(service)
-        if override and os.environ.get(override) and self.profile == "dev":
-            return int(os.environ[override])
-        return PORTS[self.profile][service]
+        return self.layout.port(service)
 
     def secrets(self) -> dict[str, str]:
         path = self.state / "secrets.json"
@@ -71,18 +67,24 @@ class Stack:
         return {name: os.environ.get(name) or stored[name] for name in SECRET_NAMES}
 
     def redis_url(self) -> str:
-        if self.profile == "dev" and os.environ.get("REDIS_URL"):
-            return os.environ["REDIS_URL"]
-        return f"redis://127.0.0.1:{self.port('redis')}/0"
+        if self.profile == "dev" and os.environ.get("CASINRA_REDIS_URL"):
+            return os.environ["CASINRA_REDIS_URL"]
+        return self.layout.redis_url
 
     def db_url(self) -> str:
-        if self.profile == "dev" and os.environ.get("BACKOFFICE_DB_URL"):
-            return os.environ["BACKOFFICE_DB_URL"]
-        return f"sqlite:///{self.state / 'backoffice.db'}"
+        if self.profile == "dev" and os.environ.get("CASINRA_DB_URL"):
+            return os.environ["CASINRA_DB_URL"]
+        return self.layout.db_url
 
     def env(self) -> dict[str, str]:
         redis = urlparse(self.redis_url())
         env = {
+            **self.layout.defaults(),
+            "CASINRA_REDIS_URL": self.redis_url(),
+            "CASINRA_DB_URL": self.db_url(),
+            "CASINRA_DEMO": os.environ.get("CASINRA_DEMO", "1"),
+            **self.secrets(),
+            # Transition: the names services read before the CASINRA_ prefix (removed once none does).
             "REDIS_URL": self.redis_url(),
             "REDIS_HOST": redis.hostname or "127.0.0.1",
             "REDIS_PORT": str(redis.port or 6379),
@@ -92,9 +94,6 @@ class Stack:
             "GATEWAY_URL": f"http://127.0.0.1:{self.port('gateway')}",
             "GATEWAY_PORT": str(self.port("gateway")),
             "BACKOFFICE_DB_URL": self.db_url(),
-            "CASINRA_DEMO": os.environ.get("CASINRA_DEMO", "1"),
-            "CASINRA_STATE_DIR": str(self.state),
-            **self.secrets(),
         }
         return env
 
@@ -102,7 +101,7 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         env = self.env()
         cmds: dict[str, list[str]] = {}
-        if not (self.profile == "dev" and os.environ.get("REDIS_URL")):
+        if not (self.profile == "dev" and os.environ.get("CASINRA_REDIS_URL")):
             cmds["redis"] = [
                 redis_server(), "--port", str(self.port("redis")), "--bind", "127.0.0.1",
                 "--dir", str(self.state), "--appendonly", "yes", "--save", "",

@@ -5,12 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH="$PWD"
-results=var/test/results
-rm -rf "$results" && mkdir -p "$results"
-
 python3 scripts/devstack.py stop --profile test >/dev/null 2>&1
 eval "$(python3 scripts/devstack.py env --profile test)"
-rm -f var/test/backoffice.db var/test/appendonly.aof; rm -rf var/test/appendonlydir
+results=$CASINRA_STATE_DIR/results
+rm -rf "$results" && mkdir -p "$results"
+rm -f "$CASINRA_STATE_DIR/backoffice.db" "$CASINRA_STATE_DIR/appendonly.aof"; rm -rf "$CASINRA_STATE_DIR/appendonlydir"
 .venv-bot/bin/python -m actions.backoffice.seed --db-url "$BACKOFFICE_DB_URL" --reset --generate 200 || exit 1
 python3 scripts/devstack.py start --profile test || exit 1
 trap 'python3 scripts/devstack.py stop --profile test >/dev/null 2>&1' EXIT

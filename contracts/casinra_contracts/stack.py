@@ -46,14 +46,16 @@ class StackLayout:
         profile = env.get("CASINRA_PROFILE") or DEFAULT_PROFILE
         if profile not in PROFILES:
             raise ValueError(f"CASINRA_PROFILE={profile!r}: expected one of {', '.join(PROFILES)}")
-        return cls(profile, int(env.get("CASINRA_PORT_OFFSET") or 0))
+        return cls(profile, int(env.get("CASINRA_PORT_OFFSET") or 0), env.get("CASINRA_STATE_DIR") or None)
 
     def port(self, service: str) -> int:
         return PROFILES[self.profile][service] + self.port_offset
 
+    state_override: Optional[str] = None
+
     @property
     def state_dir(self) -> Path:
-        return repo_root() / "var" / self.profile
+        return Path(self.state_override) if self.state_override else repo_root() / "var" / self.profile
 
     @property
     def secrets_file(self) -> Path:
