@@ -1,18 +1,14 @@
 """Rasa input channel for the hand-off gateway.
 
-Every request is signed by the gateway: `X-Casinra-Timestamp` (unix seconds) and
-`X-Casinra-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>`.
-Only this channel sets `player_id` / `player_name` metadata, so actions can trust it.
-Typed text is never a Rasa command: a leading `/` in `kind: text` is removed.
+Every request is signed by the gateway (`casinra_contracts.signing`: HMAC-SHA256 over the
+timestamp and the body, with the channel secret of `bot.settings`). Only this channel sets
+`player_id` / `player_name` metadata, so actions can trust it. Typed text is never a Rasa
+command: a leading `/` in `kind: text` is removed.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import os
-import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,16 +16,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import BotSettings
+from casinra_contracts import signing
+
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
-MAX_SKEW_SECONDS = 300
 ALLOWED_METADATA = ("player_id", "player_name")
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + digest.hexdigest()
 
 
 def neutralise_command(text: str) -> str:
@@ -47,26 +40,18 @@ class CasinraGatewayInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CasinraGatewayInput":
-        secret = (credentials or {}).get("secret") or os.environ.get("CASINRA_CHANNEL_SECRET", "")
-        return cls(secret)
+        """The secret comes from the settings (credentials.yml only names the channel);
+        without one this raises `MissingSecret` and Rasa does not start."""
+        return cls(BotSettings().channel_secret.get_secret_value())
 
     def __init__(self, secret: str) -> None:
         if not secret:
-            raise ValueError("CASINRA_CHANNEL_SECRET must be set for the casinra channel")
+            raise ValueError("the casinra channel needs a secret (CASINRA_CHANNEL_SECRET)")
         self.secret = secret
 
     def verify(self, request: Request) -> Optional[str]:
         """None when the request is authentic, otherwise the reason it is not."""
-        timestamp = request.headers.get("X-Casinra-Timestamp", "")
-        signature = request.headers.get("X-Casinra-Signature", "")
-        if not timestamp.isdigit() or not signature:
-            return "missing signature"
-        if abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
-            return "stale timestamp"
-        expected = sign(self.secret, timestamp, request.body or b"")
-        if not hmac.compare_digest(expected, signature):
-            return "bad signature"
-        return None
+        return signing.verify(self.secret, request.headers, request.body or b"")
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]

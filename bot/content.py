@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.turkish import fold
+from casinra_contracts.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 30

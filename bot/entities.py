@@ -8,7 +8,6 @@ Reads the regexes, lookup tables and synonyms that the content team keeps in
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,51 +27,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import read_json_file, dump_obj_as_json_to_file
 
-from bot.turkish import fold
+from casinra_contracts.ids import normalise_transaction_id
+from casinra_contracts.money import normalise_amount
+from casinra_contracts.text import fold
 
 _WORD = r"[0-9a-zçğıöşüâîû]"
-_THOUSANDS = {"bin": 1000, "milyon": 1_000_000}
 
-
-def normalize_transaction_id(value: str) -> Optional[str]:
-    """`tx10482733`, `TX 10482733`, `10482733` → `TX-10482733`."""
-    digits = re.sub(r"\D", "", value)
-    return f"TX-{digits}" if len(digits) == 8 else None
-
-
-def normalize_amount(value: str) -> Optional[str]:
-    """Turkish money text → decimal string: `1.500,00 TL` → `1500.00`, `5 bin TL` → `5000.00`."""
-    text = fold(value)
-    multiplier = 1
-    for word, factor in _THOUSANDS.items():
-        if re.search(rf"\b{word}\b", text):
-            multiplier = factor
-    match = re.search(r"\d[\d.,]*", text)
-    if not match:
-        return None
-    number = match.group(0).rstrip(".,")
-    if "," in number and "." in number:
-        decimal_sep = "," if number.rfind(",") > number.rfind(".") else "."
-    elif "," in number:
-        decimal_sep = "," if re.fullmatch(r"\d+,\d{1,2}", number) else None
-    elif "." in number:
-        decimal_sep = None if re.fullmatch(r"\d{1,3}(\.\d{3})+", number) else "."
-    else:
-        decimal_sep = None
-    if decimal_sep:
-        whole, _, fraction = number.rpartition(decimal_sep)
-        whole = re.sub(r"\D", "", whole)
-        number = f"{whole}.{fraction}"
-    else:
-        number = re.sub(r"\D", "", number)
-    try:
-        amount = Decimal(number) * multiplier
-    except InvalidOperation:
-        return None
-    return f"{amount:.2f}"
-
-
-_NORMALIZERS = {"transaction_id": normalize_transaction_id, "amount": normalize_amount}
+# Entities with a canonical form defined by the shared contracts.
+_NORMALIZERS = {"transaction_id": normalise_transaction_id, "amount": normalise_amount}
 
 
 @DefaultV1Recipe.register(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.turkish import to_ascii
+from casinra_contracts.text import to_ascii
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "nlu" / "heldout.yml"
 REJECT = {"out_of_scope", "nlu_fallback"}

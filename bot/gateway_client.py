@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from bot.channel import sign
+from casinra_contracts.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 WEBHOOK = "/webhooks/casinra/webhook"
 
@@ -39,8 +39,8 @@ class ChannelClient:
         timestamp = timestamp or str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
-            "X-Casinra-Timestamp": timestamp,
-            "X-Casinra-Signature": signature or sign(self.secret, timestamp, body),
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature or sign(self.secret, timestamp, body),
         }
         return self.session.post(self.rasa_url + WEBHOOK, data=body, headers=headers, timeout=self.timeout)
 

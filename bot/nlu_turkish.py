@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.spacy_model import FOLDED_TABLE
-from bot.turkish import fold
+from casinra_contracts.text import fold
 
 RESPONSE = "response"
 _ATTRIBUTES = (TEXT, RESPONSE, ACTION_TEXT)

@@ -20,7 +20,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.turkish import fold
+from casinra_contracts.text import fold
 
 DEFAULT_KEYWORDS = Path(__file__).with_name("safety_keywords.yml")
 INTENT_RANKING = "intent_ranking"

@@ -13,7 +13,7 @@ import gzip
 import json
 from pathlib import Path
 
-from bot.turkish import fold
+from casinra_contracts.text import fold
 
 MODEL_NAME = "casinra"
 FOLDED_TABLE = "lemma_lookup_folded"

@@ -4,7 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.channel import CasinraGatewayInput, neutralise_command, sign
+from bot.channel import CasinraGatewayInput, neutralise_command
+from casinra_contracts.signing import sign
+from casinra_contracts.stack import MissingSecret
 
 SECRET = "test-secret"
 
@@ -54,3 +56,19 @@ def test_typed_commands_are_neutralised(typed, sent):
 def test_channel_needs_a_secret():
     with pytest.raises(ValueError):
         CasinraGatewayInput("")
+
+
+def test_channel_takes_its_secret_from_the_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("CASINRA_CHANNEL_SECRET", "from-the-environment")
+    assert CasinraGatewayInput.from_credentials(None).secret == "from-the-environment"
+    monkeypatch.delenv("CASINRA_CHANNEL_SECRET")
+    (tmp_path / "secrets.json").write_text('{"CASINRA_CHANNEL_SECRET": "from-the-stack"}')
+    assert CasinraGatewayInput.from_credentials(None).secret == "from-the-stack"
+
+
+def test_channel_without_a_secret_refuses_with_the_hint(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
+    monkeypatch.delenv("CASINRA_CHANNEL_SECRET", raising=False)
+    with pytest.raises(MissingSecret, match=r"CASINRA_CHANNEL_SECRET.*make -s env"):
+        CasinraGatewayInput.from_credentials({})

@@ -1,25 +1,6 @@
 import pytest
 
-from bot.entities import TurkishEntityExtractor, normalize_amount, normalize_transaction_id
-
-
-@pytest.mark.parametrize(
-    "raw, value",
-    [("TX-10482733", "TX-10482733"), ("tx10482733", "TX-10482733"), ("TX 10482733", "TX-10482733"),
-     ("10482733", "TX-10482733"), ("TX-123", None)],
-)
-def test_transaction_ids_in_every_written_form(raw, value):
-    assert normalize_transaction_id(raw) == value
-
-
-@pytest.mark.parametrize(
-    "raw, value",
-    [("1.500,00 TL", "1500.00"), ("1500 TL", "1500.00"), ("250₺", "250.00"), ("₺250", "250.00"),
-     ("2000 lira", "2000.00"), ("5 bin TL", "5000.00"), ("1.000 TL", "1000.00"), ("12,5 TL", "12.50"),
-     ("12.50 TL", "12.50"), ("TL", None)],
-)
-def test_turkish_amounts(raw, value):
-    assert normalize_amount(raw) == value
+from bot.entities import TurkishEntityExtractor
 
 
 @pytest.fixture
@@ -32,6 +13,25 @@ def extractor(tmp_path):
     lookups = {"payment_method": ["papara", "kredi kartı", "havale"], "document_type": ["pasaport"]}
     synonyms = {"papara": "Papara", "havale": "havale/EFT"}
     return TurkishEntityExtractor(None, None, regexes, lookups, synonyms)
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [("TX-10482733", "TX-10482733"), ("tx10482733", "TX-10482733"), ("TX 10482733", "TX-10482733"),
+     ("10482733", "TX-10482733"), ("TX-123", None)],
+)
+def test_transaction_ids_in_every_written_form(extractor, raw, value):
+    assert extractor.canonical("transaction_id", raw) == value
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [("1.500,00 TL", "1500.00"), ("1500 TL", "1500.00"), ("250₺", "250.00"), ("₺250", "250.00"),
+     ("2000 lira", "2000.00"), ("5 bin TL", "5000.00"), ("1.000 TL", "1000.00"), ("12,5 TL", "12.50"),
+     ("12.50 TL", "12.50"), ("TL", None)],
+)
+def test_turkish_amounts(extractor, raw, value):
+    assert extractor.canonical("amount", raw) == value
 
 
 def values(found):

@@ -4,7 +4,7 @@ import time
 
 from conftest import AHMET, ELIF, GUEST, MEHMET, ZEYNEP
 
-from bot.channel import sign
+from casinra_contracts.signing import sign
 
 # What the gateway appends when an agent resolves (docs/protocol.md).
 RESUME = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
