@@ -1,61 +1,34 @@
-"""Engine and session factory, created on first use (never at import time)."""
+"""Engine and session factory, created on first use (never at import time).
+
+The engine (time-outs, SQLite pragmas) and the schema come from the shared
+``casinra_contracts.backoffice`` package, which the gateway uses too.
+"""
 from __future__ import annotations
 
-import math
 import threading
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from casinra_contracts.backoffice import engine as shared_engine
+from casinra_contracts.backoffice.schema import metadata
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.backoffice.settings import DEFAULT_DB_PATH, BackOfficeSettings
+if TYPE_CHECKING:
+    from actions.backoffice.settings import BackOfficeSettings
 
 
-def make_engine(settings: BackOfficeSettings) -> Engine:
+def make_engine(settings: "BackOfficeSettings") -> Engine:
     """Create an engine with connect/lock/statement time-outs for the configured URL."""
-    url = make_url(settings.db_url)
-    backend = url.get_backend_name()
-    connect_args: dict = {}
-    if backend == "sqlite":
-        # `timeout` is how long SQLite waits for a lock held by another writer
-        # (the gateway writes to the same file).
-        connect_args = {"timeout": settings.connect_timeout, "check_same_thread": False}
-        if url.database and Path(url.database) == DEFAULT_DB_PATH:
-            DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
-    elif backend == "postgresql":
-        connect_args = {
-            "connect_timeout": max(1, math.ceil(settings.connect_timeout)),
-            "options": f"-c statement_timeout={int(settings.statement_timeout * 1000)}",
-        }
-    engine = create_engine(
-        url,
-        future=True,
-        pool_pre_ping=True,
-        echo=settings.echo_sql,
-        hide_parameters=True,  # error messages and logs never carry players' personal data
-        connect_args=connect_args,
+    return shared_engine.make_engine(
+        settings.db_url, connect_timeout=settings.connect_timeout,
+        statement_timeout=settings.statement_timeout, echo=settings.echo_sql,
     )
-    if backend == "sqlite":
-        busy_ms = int(settings.connect_timeout * 1000)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-            if url.database and url.database != ":memory:":
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
-    return engine
 
 
 class Database:
     """Lazily creates the engine, the schema (optionally) and sessions."""
 
-    def __init__(self, settings: BackOfficeSettings) -> None:
+    def __init__(self, settings: "BackOfficeSettings") -> None:
         self.settings = settings
         self._engine: Optional[Engine] = None
         self._sessions: Optional[sessionmaker] = None
@@ -77,9 +50,7 @@ class Database:
         """Create missing tables once per process (idempotent, failures are retried)."""
         if self._schema_ready or not self.settings.create_schema:
             return
-        from actions.backoffice.models import Base
-
-        Base.metadata.create_all(self.engine, checkfirst=True)
+        metadata.create_all(self.engine, checkfirst=True)
         self._schema_ready = True
 
     def session(self) -> Session:
