@@ -7,29 +7,30 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.formatting import date_tr, money, percent_tr
 from actions.backoffice.repository import BonusInfo
 from actions.backoffice.service import ask
 from actions.common import HUMAN_BUTTON, AccountAction
+from casinra_contracts.dates import format_date
+from casinra_contracts.money import format_money, format_percent
 
 
 def describe_active_bonus(bonus: BonusInfo) -> str:
     done, required = bonus.wagering_done_minor, bonus.wagering_required_minor
     remaining = max(required - done, 0)
     parts = [
-        f"Aktif bonusunuz: {bonus.name} ({money(bonus.amount_minor)}).",
-        f"Çevrim şartı {money(required)}; bugüne kadar {money(done)} çevrim yaptınız "
-        f"({percent_tr(done, required)}).",
+        f"Aktif bonusunuz: {bonus.name} ({format_money(bonus.amount_minor)}).",
+        f"Çevrim şartı {format_money(required)}; bugüne kadar {format_money(done)} çevrim yaptınız "
+        f"({format_percent(done, required)}).",
     ]
     if remaining:
-        parts.append(f"Bonusun çekilebilir bakiyeye dönüşmesi için {money(remaining)} daha çevrim "
+        parts.append(f"Bonusun çekilebilir bakiyeye dönüşmesi için {format_money(remaining)} daha çevrim "
                      "yapmanız gerekiyor.")
     else:
         parts.append("Çevrim şartını tamamladınız; bonus kısa süre içinde çekilebilir bakiyenize geçer.")
     if bonus.expires_at:
-        parts.append(f"Son geçerlilik tarihi: {date_tr(bonus.expires_at)}.")
+        parts.append(f"Son geçerlilik tarihi: {format_date(bonus.expires_at)}.")
     if bonus.max_cashout_minor:
-        parts.append(f"Bu bonusla kazançlarınızdan en fazla {money(bonus.max_cashout_minor)} çekebilirsiniz.")
+        parts.append(f"Bu bonusla kazançlarınızdan en fazla {format_money(bonus.max_cashout_minor)} çekebilirsiniz.")
     return " ".join(parts)
 
 
@@ -37,7 +38,7 @@ def describe_past_bonus(bonus: BonusInfo) -> str:
     if bonus.status == "completed":
         return f"{bonus.name} bonusunuzun çevrim şartı tamamlandı ve bonus bakiyenize geçti."
     if bonus.status == "expired":
-        when = f" {date_tr(bonus.expires_at)} tarihinde" if bonus.expires_at else ""
+        when = f" {format_date(bonus.expires_at)} tarihinde" if bonus.expires_at else ""
         return (f"{bonus.name} bonusunuzun süresi{when} doldu; çevrim tamamlanmadığı için "
                 "bonus ve bonusla elde edilen kazançlar hesabınızdan düşüldü.")
     reason = f" Sebep: {bonus.reason.strip()}" if bonus.reason else ""

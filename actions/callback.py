@@ -14,10 +14,11 @@ from actions.backoffice.service import ask
 from actions.common import AccountAction
 from actions.forms_common import mask_phone, reset
 from actions.identity import player_id_of
-from actions.parsing import fold, national_number, parse_mobile_phone, parse_time_window
+from actions.parsing import national_number, parse_mobile_phone, parse_time_window
+from casinra_contracts.text import fold_words
 
 FORM_SLOTS = ("callback_phone", "callback_time")
-ON_FILE_WORDS = ("kayitli", "kayıtlı", "sistemdeki", "hesabimdaki", "bu numara", "ayni numara")
+ON_FILE_WORDS = ("kayitli", "sistemdeki", "hesabimdaki", "bu numara", "ayni numara")  # folded
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -30,7 +31,7 @@ class ValidateCallbackForm(FormValidationAction):
         if phone:
             return {"callback_phone": phone}
         player_id = player_id_of(tracker)
-        if player_id and any(word in fold(value) for word in ON_FILE_WORDS):
+        if player_id and any(word in fold_words(value) for word in ON_FILE_WORDS):
             try:
                 player = await ask(lambda bo: bo.player(player_id))
             except BackOfficeUnavailable:

@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from casinra_contracts.handoff import rating_buttons
+
 REPLIES = {
     1: "Yaşadığınız deneyim için çok üzgünüm. Geri bildiriminizi ekip liderimize iletiyorum; daha iyisini yapacağız.",
     2: "Geri bildiriminiz için teşekkür ederim. Beklentinizi karşılayamadığımız için üzgünüm; bunu değerlendireceğiz.",
@@ -36,7 +38,7 @@ class ActionStoreRating(Action):
         if rating is None:
             dispatcher.utter_message(
                 text="Puanınızı anlayamadım. Lütfen 1 ile 5 arasında bir puan seçin.",
-                buttons=[{"title": str(n), "payload": f'/rate{{"rating":"{n}"}}'} for n in range(1, 6)],
+                buttons=rating_buttons(),
             )
             return [SlotSet("rating", None)]
         dispatcher.utter_message(text=REPLIES[rating] + " Başka bir konuda yardımcı olabilir miyim?")

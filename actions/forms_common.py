@@ -1,15 +1,20 @@
-"""Helpers shared by the form validation and submit actions (plain functions, no Action classes)."""
+"""Helpers shared by the form validation and submit actions (no Action classes: rasa_sdk
+registers every Action subclass it finds)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.backoffice.repository import BackOffice, TicketInfo
 
 from actions.common import latest_intent
 from actions.identity import player_id_of
-from actions.parsing import is_none_answer, parse_email, transaction_id_in
+from actions.parsing import is_none_answer, parse_email
+from casinra_contracts.ids import transaction_id_in
 
 NONE_VALUE = "yok"  # an optional field the player chose to leave empty
 CONTACT_EMAIL = "contact_email"
@@ -18,13 +23,6 @@ CONTACT_EMAIL = "contact_email"
 def is_activation_turn(tracker: Tracker, intents: Iterable[str]) -> bool:
     """True while the form is being activated by one of ``intents`` (nothing asked yet)."""
     return tracker.get_slot("requested_slot") is None and latest_intent(tracker) in set(intents)
-
-
-def with_guest_contact(slots: List[Text], tracker: Tracker) -> List[Text]:
-    """Guests have no e-mail on file: ask for one at the end of the form."""
-    if player_id_of(tracker) is None and CONTACT_EMAIL not in slots:
-        return [*slots, CONTACT_EMAIL]
-    return [s for s in slots if s != CONTACT_EMAIL] if player_id_of(tracker) else slots
 
 
 def validate_optional_transaction_id(slot: Text, value: Any,
@@ -50,13 +48,43 @@ def transaction_id_from_trigger(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def validate_contact_email(value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-    email = parse_email(value)
-    if email:
-        return {CONTACT_EMAIL: email}
-    dispatcher.utter_message(
-        text="Bu bir e-posta adresine benzemiyor. Lütfen ornek@alanadi.com biçiminde yazar mısınız?")
-    return {CONTACT_EMAIL: None}
+class GuestContactSlot:
+    """Mixin for the validation of a form that ends with a ticket answered by e-mail: a guest is
+    asked for an address at the end (a signed-in player's is on file)."""
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        others = [s for s in domain_slots if s != CONTACT_EMAIL]
+        return others if player_id_of(tracker) else [*others, CONTACT_EMAIL]
+
+    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return {}  # filled by its from_text mapping; only asked of guests
+
+    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        email = parse_email(value)
+        if email:
+            return {CONTACT_EMAIL: email}
+        dispatcher.utter_message(
+            text="Bu bir e-posta adresine benzemiyor. Lütfen ornek@alanadi.com biçiminde yazar mısınız?")
+        return {CONTACT_EMAIL: None}
+
+
+def open_ticket_with_contact(bo: BackOffice, player_id: Optional[str], guest_email: Optional[str],
+                             kind: str, **ticket: Any) -> Tuple[TicketInfo, Optional[str]]:
+    """Open a ticket answered at the player's e-mail on file (a guest's: the one they gave);
+    returns the ticket and that address. Runs inside `ask`, in the back-office's thread."""
+    contact = guest_email
+    if player_id is not None:
+        player = bo.player(player_id)
+        contact = player.email if player else None
+    return bo.open_ticket(kind, player_id=player_id, contact_email=contact, **ticket), contact
+
+
+def reply_address(player_id: Optional[str], contact: Optional[str]) -> str:
+    """Where the answer goes, as the confirmation says it."""
+    return "kayıtlı e-posta adresinize" if player_id else f"{contact} adresine"
 
 
 def optional(value: Optional[str]) -> Optional[str]:

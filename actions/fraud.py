@@ -19,9 +19,10 @@ from actions.forms_common import (
     transaction_id_from_trigger,
     validate_optional_transaction_id,
 )
+from actions.handoff import NEED_SLOT
 from actions.identity import player_id_of
 
-TOPIC = "report_fraud"
+INTENT = "report_fraud"
 FORM_SLOTS = ("fraud_description", "fraud_transaction_id")
 
 
@@ -31,18 +32,18 @@ class ValidateFraudReportForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        activation = is_activation_turn(tracker, [TOPIC])
+        activation = is_activation_turn(tracker, [INTENT])
         events = await super().run(dispatcher, tracker, domain)
         if activation:
             # From the first turn on, a hand-off (even mid-form) is classified as urgent.
-            events.append(SlotSet("handoff_topic", TOPIC))
+            events.append(SlotSet(NEED_SLOT, INTENT))
         return events
 
     async def extract_fraud_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Dict[Text, Any]:
         """A report that already tells the story ("hesabım çalındı, biri 5.000 TL çekmiş…")
         is not asked again."""
-        if tracker.get_slot("fraud_description") is None and is_activation_turn(tracker, [TOPIC]):
+        if tracker.get_slot("fraud_description") is None and is_activation_turn(tracker, [INTENT]):
             text = latest_text(tracker).strip()
             if len(text.split()) >= 6 and not text.startswith("/"):
                 return {"fraud_description": text}
@@ -50,7 +51,7 @@ class ValidateFraudReportForm(FormValidationAction):
 
     async def extract_fraud_transaction_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                            domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("fraud_transaction_id") is None and is_activation_turn(tracker, [TOPIC]):
+        if tracker.get_slot("fraud_transaction_id") is None and is_activation_turn(tracker, [INTENT]):
             tx_id = transaction_id_from_trigger(tracker)
             if tx_id:
                 return {"fraud_transaction_id": tx_id}
@@ -83,7 +84,7 @@ class ActionFraudReportSubmit(Action):
         description = tracker.get_slot("fraud_description")
         tx_id = optional(tracker.get_slot("fraud_transaction_id"))
         events: List[EventType] = [SlotSet("signed_in", player_id is not None),
-                                   SlotSet("handoff_topic", TOPIC), *reset(*FORM_SLOTS)]
+                                   SlotSet(NEED_SLOT, INTENT), *reset(*FORM_SLOTS)]
         try:
             ticket = await ask(lambda bo: bo.open_ticket(
                 "fraud", priority="urgent", player_id=player_id, conversation_id=tracker.sender_id,
@@ -112,7 +113,7 @@ class ActionLockAccount(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet("handoff_topic", TOPIC)]
+        events: List[EventType] = [SlotSet(NEED_SLOT, INTENT)]
         player_id: Optional[str] = player_id_of(tracker)
         if player_id is None:
             dispatcher.utter_message(

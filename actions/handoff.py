@@ -1,4 +1,9 @@
-"""Hand-off to a live agent, and what the bot does when the gateway answers."""
+"""Hand-off to a live agent, and what the bot does when the gateway answers.
+
+The request is one bot message whose `custom` is a `casinra_contracts.handoff.Handoff`: the
+contract topic of what the player needs, that intent, why (a key of `topics.REASONS`), the
+priority, a safety risk when one was detected, and a one-sentence summary for the agent.
+"""
 from __future__ import annotations
 
 import re
@@ -9,45 +14,22 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.identity import player_id_of, player_name_of
-from bot.pii import mask_pii
+from casinra_contracts import topics
+from casinra_contracts.handoff import Handoff, rating_buttons
+from casinra_contracts.pii import mask_text
 
-URGENT_TOPICS = {"report_fraud", "responsible_gaming"}
-HIGH_TOPICS = {"bonus_dispute", "complaint", "withdrawal_status", "deposit_missing", "login_problem"}
-# Intents that say nothing about what the player needs.
-NEUTRAL_INTENTS = {
-    "greet", "goodbye", "thank", "affirm", "deny", "inform", "cancel", "rate",
-    "bot_challenge", "out_of_scope", "nlu_fallback", "human_handoff",
-}
-REASONS = {
+# Set by the flows that know what the player needs before they ask for a person.
+NEED_SLOT = "handoff_intent"
+URGENT_INTENTS = {"report_fraud", "responsible_gaming"}
+HIGH_INTENTS = {"bonus_dispute", "complaint", "withdrawal_status", "deposit_missing", "login_problem"}
+# Why the player is handed over, by the latest intent, else by the intent of their need.
+REASON_OF_INTENT = {
     "human_handoff": "player_request",
     "nlu_fallback": "repeated_fallback",
-    "bonus_dispute": "bonus_dispute",
+    "bonus_dispute": "dispute",
     "complaint": "complaint",
     "report_fraud": "fraud",
     "responsible_gaming": "responsible_gaming",
-}
-TOPIC_PHRASES = {
-    "kyc_info": "hesap doğrulama süreci hakkında bilgi",
-    "kyc_status": "hesap doğrulamasının durumu hakkında yardım",
-    "deposit_info": "para yatırma hakkında bilgi",
-    "deposit_missing": "hesabına geçmeyen bir para yatırma işlemi için yardım",
-    "withdrawal_info": "para çekme hakkında bilgi",
-    "withdrawal_status": "para çekme talebinin durumu hakkında yardım",
-    "transaction_lookup": "bir işlemi hakkında yardım",
-    "bonus_info": "bonus kuralları hakkında bilgi",
-    "bonus_status": "bonusunun durumu hakkında yardım",
-    "bonus_dispute": "iptal edilen bir bonus ya da kazanç için itiraz",
-    "password_reset": "şifre sıfırlama konusunda yardım",
-    "two_factor": "iki adımlı doğrulama konusunda yardım",
-    "login_problem": "hesabına giriş yapamadığı için yardım",
-    "report_fraud": "hesabında yetkisiz işlem ya da dolandırıcılık şüphesi için acil yardım",
-    "privacy_request": "kişisel verileriyle ilgili bir KVKK talebi için yardım",
-    "deposit_limit": "yatırım limitleri konusunda yardım",
-    "responsible_gaming": "sorumlu oyun ve oyundan uzaklaşma konusunda acil destek",
-    "complaint": "hizmetle ilgili bir şikâyet için yardım",
-    "account_registration": "üyelik ve kayıt konusunda yardım",
-    "contact_info": "iletişim seçenekleri hakkında bilgi",
-    "callback_request": "telefonla geri aranmak için yardım",
 }
 PLAYER_TEXT = {
     "urgent": "Bu konuyu öncelikli olarak ele alıyoruz. Sizi hemen bir uzman temsilcimize aktarıyorum; lütfen sohbetten ayrılmayın.",
@@ -64,45 +46,52 @@ def _intent_of(event: Dict[str, Any]) -> Optional[str]:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
-def handoff_topic(tracker: Tracker) -> str:
-    """The slot set by a flow, else the latest substantive intent of the last turns."""
-    slot = tracker.get_slot("handoff_topic")
-    if slot:
-        return slot
+def player_need(tracker: Tracker) -> Optional[str]:
+    """The intent a flow recorded, else the latest intent of the last turns that names a need."""
+    recorded = tracker.get_slot(NEED_SLOT)
+    if recorded:
+        return recorded
     for event in reversed(_user_events(tracker)[-6:]):
         intent = _intent_of(event)
-        if intent and intent not in NEUTRAL_INTENTS and not intent.startswith("EXTERNAL_"):
+        if intent in topics.INTENTS and intent not in topics.NEUTRAL_INTENTS:
             return intent
-    return "general"
+    return None
 
 
-def handoff_payload(tracker: Tracker) -> Dict[str, str]:
+def handoff_request(tracker: Tracker) -> Handoff:
     latest = tracker.latest_message or {}
     latest_intent = (latest.get("intent") or {}).get("name") or ""
     safety = latest.get("safety") if isinstance(latest.get("safety"), dict) else None
-    topic = handoff_topic(tracker)
+    intent = player_need(tracker) or (latest_intent if latest_intent in topics.INTENTS else None)
+    risk = None
     if safety:
-        topic, reason = safety.get("intent") or topic, "safety_keyword"
+        # the safety detector marks a risk; the older keyword component an intent
+        risk = safety.get("risk") if safety.get("risk") in topics.RISKS else None
+        intent = safety.get("intent") if safety.get("intent") in topics.INTENTS else intent
+        reason = "safety"
     else:
-        reason = REASONS.get(latest_intent) or REASONS.get(topic) or "bot_escalation"
-    if topic in URGENT_TOPICS or reason == "safety_keyword":
+        reason = REASON_OF_INTENT.get(latest_intent) or REASON_OF_INTENT.get(intent or "") or topics.DEFAULT_REASON
+    topic = topics.RISKS[risk][0] if risk else (topics.topic_of(intent) or topics.DEFAULT_TOPIC)
+    if safety or intent in URGENT_INTENTS:
         priority = "urgent"
-    elif topic in HIGH_TOPICS or reason == "repeated_fallback":
+    elif intent in HIGH_INTENTS or reason == "repeated_fallback":
         priority = "high"
     else:
         priority = "normal"
-    return {
-        "reason": reason,
-        "topic": topic,
-        "priority": priority,
-        "summary": summary(tracker, topic, reason),
-    }
+    return Handoff(topic=topic, reason=reason, priority=priority, intent=intent, risk=risk,
+                   summary=summary(tracker, intent, reason, risk))
 
 
-def summary(tracker: Tracker, topic: str, reason: str) -> str:
+def summary(tracker: Tracker, intent: Optional[str], reason: str, risk: Optional[str] = None) -> str:
+    """``'Ahmet Yılmaz (P1001): Çekim talebinin durumu (TX-10000001 numaralı işlem); son mesajı: “…”.'``"""
     player_id, name = player_id_of(tracker), player_name_of(tracker)
     who = f"{name} ({player_id})" if player_id and name else (player_id or "Giriş yapmamış bir ziyaretçi")
-    need = TOPIC_PHRASES.get(topic, "canlı destek")
+    if risk:
+        need = topics.risk_label(risk)
+    elif reason == "repeated_fallback":
+        need = topics.reason_label(reason)
+    else:
+        need = topics.intent_label(intent) or topics.reason_label(reason)
     ids = {
         e.get("value") for event in _user_events(tracker)[-4:]
         for e in (event.get("parse_data") or {}).get("entities", []) if e.get("entity") == "transaction_id"
@@ -110,16 +99,14 @@ def summary(tracker: Tracker, topic: str, reason: str) -> str:
     tx = f" ({', '.join(sorted(i for i in ids if i))} numaralı işlem)" if ids - {None} else ""
     last = _last_player_text(tracker)
     quote = f"; son mesajı: “{last}”" if last else ""
-    if reason == "repeated_fallback":
-        need = "botun iki kez anlayamadığı bir konuda yardım"
-    return f"{who} {need}{tx} istiyor{quote}."
+    return f"{who}: {need}{tx}{quote}."
 
 
 def _last_player_text(tracker: Tracker, limit: int = 160) -> str:
     for event in reversed(_user_events(tracker)):
         text = (event.get("text") or "").strip()
         if text and not text.startswith("/"):
-            text = re.sub(r"\s+", " ", mask_pii(text))
+            text = re.sub(r"\s+", " ", mask_text(text))
             return text if len(text) <= limit else text[: limit - 1] + "…"
     return ""
 
@@ -131,9 +118,9 @@ class ActionHandoffRequest(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        payload = handoff_payload(tracker)
-        dispatcher.utter_message(text=PLAYER_TEXT[payload["priority"]], json_message={"handoff": payload})
-        return [SlotSet("handoff_topic", None), ConversationPaused()]
+        request = handoff_request(tracker)
+        dispatcher.utter_message(text=PLAYER_TEXT[request.priority], json_message=request.message())
+        return [SlotSet(NEED_SLOT, None), ConversationPaused()]
 
 
 class ActionHandoffResolved(Action):
@@ -150,7 +137,7 @@ class ActionHandoffResolved(Action):
         dispatcher.utter_message(
             text=f"{hello}, ben yine Casinra asistanıyım. {by} tamamlandı. "
             "Aldığınız desteği 1 (çok kötü) ile 5 (çok iyi) arasında puanlar mısınız?",
-            buttons=[{"title": str(n), "payload": f'/rate{{"rating":"{n}"}}'} for n in range(1, 6)],
+            buttons=rating_buttons(),
         )
         return []
 

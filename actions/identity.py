@@ -49,7 +49,3 @@ def player_name_of(tracker: Tracker) -> Optional[str]:
     name = metadata.get("player_name")
     return name.strip()[:120] if isinstance(name, str) and name.strip() else None
 
-
-def first_name_of(tracker: Tracker) -> Optional[str]:
-    name = player_name_of(tracker)
-    return name.split()[0] if name else None

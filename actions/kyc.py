@@ -7,10 +7,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.formatting import date_tr
 from actions.backoffice.repository import KycInfo
 from actions.backoffice.service import ask
 from actions.common import AccountAction
+from casinra_contracts.dates import format_date
 
 DOCUMENT_LABELS = {
     "kimlik": "kimlik kartı",
@@ -72,7 +72,7 @@ def describe_kyc(kyc: Optional[KycInfo]) -> str:
         )
     if kyc.status == "approved":
         return (
-            f"Kimlik doğrulamanız tamamlandı ve {date_tr(kyc.updated_at)} tarihinde onaylandı. "
+            f"Kimlik doğrulamanız tamamlandı ve {format_date(kyc.updated_at)} tarihinde onaylandı. "
             "Hesabınızda doğrulama kaynaklı bir kısıtlama yok; çekimleriniz normal sürelerde işlenir."
         )
     if kyc.status == "pending":

@@ -11,21 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.backoffice.formatting import (
-    LIMIT_TYPE_LABELS,
-    PERIOD_LABELS,
-    datetime_tr,
-    money,
-    to_minor,
-)
+from actions.backoffice.labels import LIMIT_TYPE_LABELS, PERIOD_LABELS
 from actions.backoffice.repository import BackOfficeUnavailable, LimitChange
 from actions.backoffice.service import ask
 from actions.common import AccountAction, latest_text
 from actions.forms_common import is_activation_turn, reset
 from actions.identity import player_id_of
-from actions.parsing import AmountError, parse_amount, parse_limit_period, parse_limit_type, wants_removal
+from actions.parsing import parse_limit_period, parse_limit_type, wants_removal
+from casinra_contracts.dates import format_datetime
+from casinra_contracts.money import AmountError, format_money, parse_amount, to_minor
 
-TOPIC = "deposit_limit"
+INTENT = "deposit_limit"
 REMOVE = "remove"
 MAX_LIMIT = Decimal("1000000.00")
 FORM_SLOTS = ("limit_period", "limit_amount", "limit_type")
@@ -42,7 +38,7 @@ class ValidateDepositLimitForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        activation = is_activation_turn(tracker, [TOPIC])
+        activation = is_activation_turn(tracker, [INTENT])
         events = await super().run(dispatcher, tracker, domain)
         if activation and tracker.get_slot("limit_type") is None:
             # deposit limit unless the player spoke of losses ("kayıp limiti")
@@ -53,7 +49,7 @@ class ValidateDepositLimitForm(FormValidationAction):
                                    domain: DomainDict) -> Dict[Text, Any]:
         """On activation, read the limit type and any period/amount already in the request
         ("günlük limitimi 500 TL'ye düşür")."""
-        if not is_activation_turn(tracker, [TOPIC]):
+        if not is_activation_turn(tracker, [INTENT]):
             return {}
         if tracker.get_slot("limit_period") is None:
             period = parse_limit_period(latest_text(tracker))
@@ -63,7 +59,7 @@ class ValidateDepositLimitForm(FormValidationAction):
 
     async def extract_limit_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("limit_amount") is None and is_activation_turn(tracker, [TOPIC]):
+        if tracker.get_slot("limit_amount") is None and is_activation_turn(tracker, [INTENT]):
             amounts = list(tracker.get_latest_entity_values("amount"))
             if amounts:
                 return {"limit_amount": str(amounts[0])}
@@ -100,8 +96,8 @@ class ValidateDepositLimitForm(FormValidationAction):
             return {"limit_amount": None}
         if amount > MAX_LIMIT:
             dispatcher.utter_message(
-                text=(f"{money(to_minor(amount))} bir limit için gerçekçi görünmüyor. Lütfen en fazla "
-                      f"{money(to_minor(MAX_LIMIT))} olacak şekilde bir tutar yazın."))
+                text=(f"{format_money(to_minor(amount))} bir limit için gerçekçi görünmüyor. Lütfen en fazla "
+                      f"{format_money(to_minor(MAX_LIMIT))} olacak şekilde bir tutar yazın."))
             return {"limit_amount": None}
         return {"limit_amount": f"{amount:.2f}"}
 
@@ -125,7 +121,7 @@ class ActionAskLimitAmount(Action):
             except BackOfficeUnavailable:
                 current = None
             if current is not None and current.amount_minor is not None:
-                current_text = f"Şu anda {_label(limit_type, period)} {money(current.amount_minor)}. "
+                current_text = f"Şu anda {_label(limit_type, period)} {format_money(current.amount_minor)}. "
             else:
                 current_text = f"Şu anda {period_text} bir {LIMIT_TYPE_LABELS[limit_type]} limitiniz yok. "
         dispatcher.utter_message(
@@ -138,25 +134,25 @@ def describe_change(change: LimitChange) -> str:
     label = _label(change.limit_type, change.period)
     capital = label[0].upper() + label[1:]
     if change.outcome == "set":
-        return (f"Tamam, {label.replace('limitiniz', 'limitinizi')} {money(change.new_minor)} olarak "
+        return (f"Tamam, {label.replace('limitiniz', 'limitinizi')} {format_money(change.new_minor)} olarak "
                 "belirledim. Limit hemen yürürlüğe girdi.")
     if change.outcome == "lowered":
-        return (f"{capital.replace('limitiniz', 'limitinizi')} {money(change.previous_minor)}'den "
-                f"{money(change.new_minor)}'ye düşürdüm. Limit düşürme hemen geçerli olur; yeni "
+        return (f"{capital.replace('limitiniz', 'limitinizi')} {format_money(change.previous_minor)}'den "
+                f"{format_money(change.new_minor)}'ye düşürdüm. Limit düşürme hemen geçerli olur; yeni "
                 "limitiniz şu andan itibaren uygulanıyor.")
     if change.outcome == "raised":
-        return (f"{capital.replace('limitiniz', 'limitinizi')} {money(change.previous_minor)}'den "
-                f"{money(change.new_minor)}'ye yükseltme talebinizi aldım. Sorumlu oyun kuralları gereği "
+        return (f"{capital.replace('limitiniz', 'limitinizi')} {format_money(change.previous_minor)}'den "
+                f"{format_money(change.new_minor)}'ye yükseltme talebinizi aldım. Sorumlu oyun kuralları gereği "
                 f"limit artışları 24 saat sonra geçerli olur: yeni limitiniz "
-                f"{datetime_tr(change.effective_at)} itibarıyla uygulanacak. O zamana kadar mevcut "
-                f"{money(change.previous_minor)} limitiniz geçerli.")
+                f"{format_datetime(change.effective_at)} itibarıyla uygulanacak. O zamana kadar mevcut "
+                f"{format_money(change.previous_minor)} limitiniz geçerli.")
     if change.outcome == "removed":
         return (f"{capital.replace('limitiniz', 'limitinizi')} kaldırma talebinizi aldım. Sorumlu oyun "
                 "kuralları gereği limitin kaldırılması 24 saat sonra geçerli olur: "
-                f"{datetime_tr(change.effective_at)} itibarıyla limit kaldırılacak. O zamana kadar mevcut "
-                f"{money(change.previous_minor)} limitiniz geçerli.")
+                f"{format_datetime(change.effective_at)} itibarıyla limit kaldırılacak. O zamana kadar mevcut "
+                f"{format_money(change.previous_minor)} limitiniz geçerli.")
     if change.outcome == "unchanged":
-        return f"{capital} zaten {money(change.new_minor)}; bir değişiklik yapmadım."
+        return f"{capital} zaten {format_money(change.new_minor)}; bir değişiklik yapmadım."
     return (f"Şu anda {PERIOD_LABELS[change.period]} bir {LIMIT_TYPE_LABELS[change.limit_type]} "
             "limitiniz yok; kaldırılacak bir limit bulunmuyor.")
 

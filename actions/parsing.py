@@ -6,21 +6,9 @@ Every parser returns a normalised value, or None when the text cannot be underst
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Optional
 
-from actions.backoffice.repository import normalise_transaction_id
-
-_FOLD = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ü": "u", "ö": "o", "ç": "c",
-                       "â": "a", "î": "i", "û": "u", "\u0307": None})
-
-
-def fold(text: Any) -> str:
-    """Lower-case the Turkish way and drop Turkish letters: ``'Günlük İPTAL'`` → ``'gunluk iptal'``."""
-    if text is None:
-        return ""
-    text = str(text).replace("I", "ı").replace("İ", "i").lower()
-    return re.sub(r"\s+", " ", text.translate(_FOLD)).strip()
+from casinra_contracts.text import fold_words
 
 
 def _has_any(folded: str, needles: Iterable[str]) -> bool:
@@ -37,7 +25,7 @@ NONE_WORDS = ("yok", "hayir", "bilmiyorum", "hatirlamiyorum", "emin degilim", "a
 
 
 def parse_yes_no(text: Any) -> Optional[bool]:
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         return None
     no = _has_any(folded, NO_WORDS)
@@ -51,7 +39,7 @@ def parse_yes_no(text: Any) -> Optional[bool]:
 
 def is_none_answer(text: Any) -> bool:
     """'yok', 'bilmiyorum', 'hatırlamıyorum', '-' … (for optional fields)."""
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         return False
     if folded in NONE_WORDS:
@@ -59,81 +47,15 @@ def is_none_answer(text: Any) -> bool:
     return not re.search(r"\d", folded) and _has_any(folded, NONE_WORDS[:6])
 
 
-# --------------------------------------------------------------------------- transaction ids
-
-_TX_IN_TEXT = re.compile(r"(?<![\w])(?:tx\s*[-_]?\s*)?#?(\d{8})(?![\w])", re.IGNORECASE)
-
-
-def transaction_id_in(text: Any) -> Optional[str]:
-    """First transaction id written anywhere in the text, normalised to ``TX-10000001``."""
-    if text is None:
-        return None
-    exact = normalise_transaction_id(text)
-    if exact:
-        return exact
-    match = _TX_IN_TEXT.search(str(text))
-    return f"TX-{match.group(1)}" if match else None
-
-
-# --------------------------------------------------------------------------- money
+# --------------------------------------------------------------------------- limit removal
+# (amounts themselves: casinra_contracts.money.parse_amount)
 
 REMOVE_WORDS = ("kaldir", "limitsiz", "sinirsiz", "limit olmasin", "limit istemiyorum",
                 "limiti sil", "sifirla", "remove", "iptal et")
-_CURRENCY = re.compile(r"(₺|\btl\b|\btry\b|\blira\b|\bturk lirasi\b)", re.IGNORECASE)
-
-
-class AmountError(ValueError):
-    """Carries a Turkish explanation in ``reason``: 'negative', 'zero', 'unreadable'."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _number(token: str) -> Decimal:
-    token = token.strip()
-    if "," in token and "." in token:
-        decimal_sep = "," if token.rfind(",") > token.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        token = token.replace(thousands, "").replace(decimal_sep, ".")
-    elif "," in token:
-        token = token.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", token) \
-            else token.replace(",", ".")
-    elif "." in token and re.fullmatch(r"\d{1,3}(\.\d{3})+", token):
-        token = token.replace(".", "")
-    return Decimal(token)
-
-
-def parse_amount(text: Any) -> Decimal:
-    """'1500.00', '1.500,00 TL', '₺1500', '2 bin', '1,5 bin TL' → Decimal lira.
-
-    Raises :class:`AmountError` ('negative', 'zero' or 'unreadable').
-    """
-    folded = fold(text)
-    folded = _CURRENCY.sub(" ", folded).strip()
-    negative = folded.startswith("-") or folded.startswith("eksi") or bool(re.search(r"(^|\s)-\s*\d", folded))
-    match = re.search(r"(\d[\d.,]*)\s*(bin|milyon)?", folded)
-    if not match:
-        if re.fullmatch(r"bin", folded):
-            return Decimal(1000)
-        raise AmountError("unreadable")
-    try:
-        value = _number(match.group(1).rstrip(".,"))
-    except (InvalidOperation, ValueError):
-        raise AmountError("unreadable") from None
-    if match.group(2) == "bin":
-        value *= 1000
-    elif match.group(2) == "milyon":
-        value *= 1_000_000
-    if negative:
-        raise AmountError("negative")
-    if value == 0:
-        raise AmountError("zero")
-    return value.quantize(Decimal("0.01"))
 
 
 def wants_removal(text: Any) -> bool:
-    return _has_any(fold(text), REMOVE_WORDS)
+    return _has_any(fold_words(text), REMOVE_WORDS)
 
 
 # --------------------------------------------------------------------------- phone
@@ -160,10 +82,6 @@ def parse_mobile_phone(text: Any) -> Optional[str]:
     return f"+90 {digits[0:3]} {digits[3:6]} {digits[6:8]} {digits[8:10]}"
 
 
-def looks_like_phone(text: Any) -> bool:
-    return len(re.sub(r"\D", "", str(text or ""))) >= 7
-
-
 # --------------------------------------------------------------------------- e-mail
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -178,7 +96,7 @@ def parse_email(text: Any) -> Optional[str]:
 
 def parse_limit_period(text: Any) -> Optional[str]:
     """'günlük', 'gunluk', 'haftalık', 'aylik', 'weekly' … → daily | weekly | monthly."""
-    tokens = re.findall(r"[a-z]+", fold(text))
+    tokens = re.findall(r"[a-z]+", fold_words(text))
     found = set()
     for token in tokens:
         if token.startswith("hafta") or token == "weekly":
@@ -191,7 +109,7 @@ def parse_limit_period(text: Any) -> Optional[str]:
 
 
 def parse_limit_type(text: Any) -> str:
-    folded = fold(text)
+    folded = fold_words(text)
     return "loss" if _has_any(folded, ("kayip", "kaybetme", "zarar", "loss")) else "deposit"
 
 
@@ -203,7 +121,7 @@ _EXCLUSION_BY_DAYS = {1: "24h", 7: "7d", 30: "30d", 180: "6m"}
 
 def parse_exclusion_period(text: Any) -> Optional[str]:
     """'24 saat', '7 gün', '1 hafta', '30 gün', 'bir ay', '6 ay', 'kalıcı' … → 24h|7d|30d|6m|permanent."""
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         return None
     if folded in {"24h", "7d", "30d", "6m", "permanent"}:
@@ -251,7 +169,7 @@ def parse_time_window(text: Any) -> Optional[str]:
     """'sabah', 'öğleden sonra', 'akşam', 'hemen', '14-16', '14:00 ile 16:00 arası', 'saat 15',
     'akşam 7'den sonra', 'sabah 10 gibi' → a readable window between 09:00 and 22:00;
     None when not understood or outside the callback hours."""
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         return None
     day = ""
@@ -310,7 +228,7 @@ def parse_time_window(text: Any) -> Optional[str]:
 
 def parse_privacy_type(text: Any) -> Optional[str]:
     """access | correction | deletion, from everyday wording; None when unclear."""
-    folded = fold(text)
+    folded = fold_words(text)
     if not folded:
         return None
     if folded in {"access", "correction", "deletion"}:

@@ -10,36 +10,35 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.backoffice.formatting import PRIVACY_LABELS, date_tr
-from actions.backoffice.repository import KVKK_RESPONSE_DAYS, utcnow
+from actions.backoffice.labels import PRIVACY_LABELS
+from actions.backoffice.repository import KVKK_RESPONSE_DAYS
 from actions.backoffice.service import ask
 from actions.common import AccountAction, latest_text
 from actions.forms_common import (
     CONTACT_EMAIL,
     NONE_VALUE,
+    GuestContactSlot,
     is_activation_turn,
+    open_ticket_with_contact,
     optional,
+    reply_address,
     reset,
-    validate_contact_email,
-    with_guest_contact,
 )
 from actions.parsing import is_none_answer, parse_privacy_type
+from casinra_contracts.dates import format_date
+from casinra_contracts.timezone import utcnow
 
-TOPIC = "privacy_request"
+INTENT = "privacy_request"
 FORM_SLOTS = ("privacy_request_type", "privacy_details", CONTACT_EMAIL)
 
 
-class ValidatePrivacyRequestForm(FormValidationAction):
+class ValidatePrivacyRequestForm(GuestContactSlot, FormValidationAction):
     def name(self) -> Text:
         return "validate_privacy_request_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return with_guest_contact(list(domain_slots), tracker)
-
     async def extract_privacy_request_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                            domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("privacy_request_type") is None and is_activation_turn(tracker, [TOPIC]):
+        if tracker.get_slot("privacy_request_type") is None and is_activation_turn(tracker, [INTENT]):
             kind = parse_privacy_type(latest_text(tracker))
             if kind:
                 return {"privacy_request_type": kind}
@@ -60,14 +59,6 @@ class ValidatePrivacyRequestForm(FormValidationAction):
         if value is None or is_none_answer(value):
             return {"privacy_details": NONE_VALUE}
         return {"privacy_details": str(value).strip()[:2000]}
-
-    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
-        return {}  # filled by its from_text mapping; only asked of guests
-
-    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return validate_contact_email(value, dispatcher)
 
 
 TYPE_BUTTONS = [{"title": "Verilerime erişmek", "payload": "verilerime erişmek istiyorum"},
@@ -90,27 +81,16 @@ class ActionPrivacyRequestSubmit(AccountAction):
         kind = tracker.get_slot("privacy_request_type") or "access"
         details = optional(tracker.get_slot("privacy_details"))
         email = tracker.get_slot(CONTACT_EMAIL) if player_id is None else None
-
-        def file(bo):
-            contact = email
-            if player_id is not None:
-                player = bo.player(player_id)
-                contact = player.email if player else None
-            ticket = bo.open_ticket(
-                "privacy", priority="normal", player_id=player_id, conversation_id=tracker.sender_id,
-                subject=f"KVKK başvurusu: {PRIVACY_LABELS[kind]}", description=details,
-                contact_email=contact, due_at=utcnow() + timedelta(days=KVKK_RESPONSE_DAYS),
-                details={"request_type": kind})
-            return ticket, contact
-
-        ticket, contact = await ask(file)
+        ticket, contact = await ask(lambda bo: open_ticket_with_contact(
+            bo, player_id, email, "privacy", priority="normal", conversation_id=tracker.sender_id,
+            subject=f"KVKK başvurusu: {PRIVACY_LABELS[kind]}", description=details,
+            due_at=utcnow() + timedelta(days=KVKK_RESPONSE_DAYS), details={"request_type": kind}))
         parts = [f"Talebinizi aldım: {PRIVACY_LABELS[kind]}. Referans numaranız: {ticket.reference}.",
                  "6698 sayılı Kişisel Verilerin Korunması Kanunu (KVKK) uyarınca başvurunuz en geç "
-                 f"{KVKK_RESPONSE_DAYS} gün içinde, yani {date_tr(ticket.due_at)} tarihine kadar "
+                 f"{KVKK_RESPONSE_DAYS} gün içinde, yani {format_date(ticket.due_at)} tarihine kadar "
                  "sonuçlandırılır."]
         if contact:
-            where = "kayıtlı e-posta adresinize" if player_id else f"{contact} adresine"
-            parts.append(f"Yanıtımız {where} gönderilecek.")
+            parts.append(f"Yanıtımız {reply_address(player_id, contact)} gönderilecek.")
         if player_id is None:
             parts.append("Başvurunun size ait olduğunu doğrulamak için ekibimiz sizden kimlik teyidi isteyebilir.")
         if kind == "deletion":

@@ -10,13 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.backoffice.formatting import EXCLUSION_LABELS, datetime_tr
+from actions.backoffice.labels import EXCLUSION_LABELS
 from actions.backoffice.service import ask
 from actions.common import AccountAction
 from actions.forms_common import reset
+from actions.handoff import NEED_SLOT
 from actions.parsing import parse_exclusion_period, parse_yes_no
+from casinra_contracts.dates import format_datetime
 
-TOPIC = "responsible_gaming"
+INTENT = "responsible_gaming"
 FORM_SLOTS = ("exclusion_period", "exclusion_confirmed")
 RESOURCES_SHORT = ("Yeşilay Danışma Hattı 115'i arayarak ya da yedam.org.tr adresinden ücretsiz ve "
                    "gizli destek alabileceğinizi de hatırlatmak isterim.")
@@ -81,7 +83,7 @@ class ActionSelfExclusionSubmit(AccountAction):
         return "action_self_exclusion_submit"
 
     def _after(self) -> List[EventType]:
-        return [SlotSet("handoff_topic", TOPIC), *reset(*FORM_SLOTS)]
+        return [SlotSet(NEED_SLOT, INTENT), *reset(*FORM_SLOTS)]
 
     def on_guest(self, dispatcher, tracker, domain) -> List[EventType]:
         dispatcher.utter_message(
@@ -111,12 +113,12 @@ class ActionSelfExclusionSubmit(AccountAction):
                 text = "Hesabınızı kalıcı olarak oyuna kapattım."
             else:
                 text = (f"Hesabınızı {period_phrase(period)} oyuna kapattım; kapatma "
-                        f"{datetime_tr(current.ends_at)} tarihine kadar geçerli.")
+                        f"{format_datetime(current.ends_at)} tarihine kadar geçerli.")
             text += " Bu süre içinde para yatıramaz ve oyun oynayamazsınız."
         elif current.ends_at is None:
             text = "Hesabınız zaten kalıcı olarak oyuna kapalı; bu kapatma devam ediyor."
         else:
-            text = (f"Hesabınızda zaten {datetime_tr(current.ends_at)} tarihine kadar sürecek bir "
+            text = (f"Hesabınızda zaten {format_datetime(current.ends_at)} tarihine kadar sürecek bir "
                     "kapatma var; onu kısaltmadım, aynen devam ediyor.")
         dispatcher.utter_message(text=f"{text} Bu adımı attığınız için sizi tebrik ederim. "
                                       f"{RESOURCES_SHORT} {SPECIALIST}")

@@ -12,9 +12,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent
+from actions.handoff import NEED_SLOT, URGENT_INTENTS
 from actions.identity import player_id_of
-
-URGENT_TOPICS = ("report_fraud", "responsible_gaming")
 
 
 class ActionCheckSignIn(Action):
@@ -25,6 +24,6 @@ class ActionCheckSignIn(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SlotSet("signed_in", player_id_of(tracker) is not None)]
         intent = latest_intent(tracker)
-        if intent in URGENT_TOPICS:
-            events.append(SlotSet("handoff_topic", intent))
+        if intent in URGENT_INTENTS:
+            events.append(SlotSet(NEED_SLOT, intent))
         return events

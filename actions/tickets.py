@@ -14,30 +14,27 @@ from actions.backoffice.service import ask
 from actions.common import AccountAction
 from actions.forms_common import (
     CONTACT_EMAIL,
+    GuestContactSlot,
     is_activation_turn,
+    open_ticket_with_contact,
     optional,
+    reply_address,
     reset,
     transaction_id_from_trigger,
-    validate_contact_email,
     validate_optional_transaction_id,
-    with_guest_contact,
 )
 
-TOPIC = "email_ticket"
+INTENT = "email_ticket"
 FORM_SLOTS = ("ticket_subject", "ticket_description", "ticket_transaction_id", CONTACT_EMAIL)
 
 
-class ValidateEmailTicketForm(FormValidationAction):
+class ValidateEmailTicketForm(GuestContactSlot, FormValidationAction):
     def name(self) -> Text:
         return "validate_email_ticket_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return with_guest_contact(list(domain_slots), tracker)
-
     async def extract_ticket_transaction_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                             domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("ticket_transaction_id") is None and is_activation_turn(tracker, [TOPIC]):
+        if tracker.get_slot("ticket_transaction_id") is None and is_activation_turn(tracker, [INTENT]):
             tx_id = transaction_id_from_trigger(tracker)
             if tx_id:
                 return {"ticket_transaction_id": tx_id}
@@ -64,14 +61,6 @@ class ValidateEmailTicketForm(FormValidationAction):
                                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return validate_optional_transaction_id("ticket_transaction_id", value, dispatcher)
 
-    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
-        return {}  # filled by its from_text mapping; only asked of guests
-
-    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return validate_contact_email(value, dispatcher)
-
 
 class ActionEmailTicketSubmit(AccountAction):
     requires_player = False
@@ -90,21 +79,11 @@ class ActionEmailTicketSubmit(AccountAction):
         tx_id = optional(tracker.get_slot("ticket_transaction_id"))
         guest_email = tracker.get_slot(CONTACT_EMAIL) if player_id is None else None
         full_subject = f"[{tx_id}] {subject}" if tx_id else subject
-
-        def file(bo):
-            contact = guest_email
-            if player_id is not None:
-                player = bo.player(player_id)
-                contact = player.email if player else None
-            return bo.open_ticket("email", priority="normal", player_id=player_id,
-                                  conversation_id=tracker.sender_id, subject=full_subject,
-                                  description=description, transaction_id=tx_id,
-                                  contact_email=contact), contact
-
-        ticket, contact = await ask(file)
-        where = "kayıtlı e-posta adresinize" if player_id else f"{contact} adresine"
+        ticket, contact = await ask(lambda bo: open_ticket_with_contact(
+            bo, player_id, guest_email, "email", priority="normal", conversation_id=tracker.sender_id,
+            subject=full_subject, description=description, transaction_id=tx_id))
         text = (f"Destek talebinizi oluşturdum. Referans numaranız: {ticket.reference}. E-posta ile gelen "
-                f"taleplere 24–72 saat içinde yanıt veriyoruz; yanıtımız {where} gelecek.")
+                f"taleplere 24–72 saat içinde yanıt veriyoruz; yanıtımız {reply_address(player_id, contact)} gelecek.")
         if tx_id:
             text += f" {tx_id} numaralı işlemi konu satırına ekledim; bu, incelemeyi hızlandırır."
         dispatcher.utter_message(text=text)

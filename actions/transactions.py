@@ -12,21 +12,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.formatting import (
-    METHOD_FROM_ENTITY,
-    add_business_days,
-    date_tr,
-    datetime_tr,
-    kind_label,
-    method_label,
-    money,
-    status_label,
-)
+from actions.backoffice.labels import METHOD_FROM_ENTITY, kind_label, method_label, status_label
 from actions.backoffice.repository import KycInfo, TransactionInfo
 from actions.backoffice.service import ask
 from actions.common import HUMAN_BUTTON, KYC_STATUS_BUTTON, AccountAction, latest_intent, latest_text
 from actions.kyc import kyc_summary
-from actions.parsing import fold, transaction_id_in
+from casinra_contracts.dates import add_business_days, format_date, format_datetime
+from casinra_contracts.ids import transaction_id_in
+from casinra_contracts.money import format_money
+from casinra_contracts.text import fold_words
 
 OPEN = ("pending", "processing")
 PROBLEM = ("pending", "processing", "rejected", "failed", "cancelled")
@@ -48,7 +42,7 @@ def requested_transaction_id(tracker: Tracker) -> Optional[str]:
 def requested_methods(tracker: Tracker) -> Optional[List[str]]:
     methods = []
     for value in tracker.get_latest_entity_values("payment_method"):
-        code = METHOD_FROM_ENTITY.get(str(value).strip().lower()) or METHOD_FROM_ENTITY.get(fold(value))
+        code = METHOD_FROM_ENTITY.get(fold_words(value))
         if code and code not in methods:
             methods.append(code)
     return methods or None
@@ -56,15 +50,15 @@ def requested_methods(tracker: Tracker) -> Optional[List[str]]:
 
 def _subject(tx: TransactionInfo) -> str:
     noun = {"withdrawal": "çekim talebiniz", "deposit": "yatırımınız", "bonus": "bonus işleminiz"}
-    return (f"{tx.id} numaralı, {money(tx.amount_minor, tx.currency)} tutarındaki "
+    return (f"{tx.id} numaralı, {format_money(tx.amount_minor, tx.currency)} tutarındaki "
             f"{method_label(tx.method)} {noun.get(tx.kind, 'işleminiz')}")
 
 
 def _opening(tx: TransactionInfo) -> str:
     if tx.status in OPEN:
         verb = "oluşturuldu" if tx.kind == "withdrawal" else "başlatıldı"
-        return f"{_subject(tx)} {date_tr(tx.created_at)} tarihinde {verb} ve şu anda {status_label(tx.status)}."
-    return f"{_subject(tx)} {date_tr(tx.updated_at)} tarihinde {status_label(tx.status)}."
+        return f"{_subject(tx)} {format_date(tx.created_at)} tarihinde {verb} ve şu anda {status_label(tx.status)}."
+    return f"{_subject(tx)} {format_date(tx.updated_at)} tarihinde {status_label(tx.status)}."
 
 
 def _reason(tx: TransactionInfo) -> str:
@@ -79,18 +73,18 @@ def explain_withdrawal(tx: TransactionInfo, now: datetime, kyc: Optional[KycInfo
             deadline = add_business_days(tx.created_at, 5)
             if now <= deadline:
                 parts.append("Havale/EFT ile yapılan çekimler, talep tarihinden itibaren 2–5 iş günü "
-                             f"içinde hesabınıza geçer; talebiniz en geç {date_tr(deadline)} tarihine "
+                             f"içinde hesabınıza geçer; talebiniz en geç {format_date(deadline)} tarihine "
                              "kadar sonuçlanmış olacak. Şu an için bir sorun görünmüyor; ek bir işlem yapmanıza gerek yok.")
             else:
                 parts.append("Havale/EFT çekimleri talep tarihinden itibaren 2–5 iş günü içinde "
-                             f"sonuçlanır ve bu süre {date_tr(deadline)} tarihinde doldu. Talebinizi "
+                             f"sonuçlanır ve bu süre {format_date(deadline)} tarihinde doldu. Talebinizi "
                              "hemen bir temsilcimize iletmenizi öneririm.")
                 buttons.append(HUMAN_BUTTON)
         elif tx.method in EWALLETS:
             deadline = tx.created_at + timedelta(hours=24)
             if now <= deadline:
                 parts.append("Papara ve e-cüzdan çekimleri en geç 24 saat içinde tamamlanır; talebiniz "
-                             f"en geç {datetime_tr(deadline)} itibarıyla sonuçlanmış olacak.")
+                             f"en geç {format_datetime(deadline)} itibarıyla sonuçlanmış olacak.")
             else:
                 parts.append("E-cüzdan çekimleri 24 saat içinde tamamlanır ve bu süre aşıldı. "
                              "Talebinizi hemen bir temsilcimize iletmenizi öneririm.")
@@ -179,8 +173,8 @@ def explain_other(tx: TransactionInfo) -> Message:
 
 
 def summary_line(tx: TransactionInfo) -> str:
-    return (f"• {tx.id} — {kind_label(tx.kind)}, {money(tx.amount_minor, tx.currency)}, "
-            f"{method_label(tx.method)}, {status_label(tx.status)} ({date_tr(tx.created_at)})")
+    return (f"• {tx.id} — {kind_label(tx.kind)}, {format_money(tx.amount_minor, tx.currency)}, "
+            f"{method_label(tx.method)}, {status_label(tx.status)} ({format_date(tx.created_at)})")
 
 
 def _merge_buttons(messages: Sequence[Message]) -> List[Dict[str, str]]:

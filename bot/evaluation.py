@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from casinra_contracts.text import to_ascii
 

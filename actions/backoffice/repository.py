@@ -12,8 +12,8 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, TypeVar
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Optional, Sequence, Tuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from actions.backoffice.models import (
     Transaction,
 )
 from actions.backoffice.settings import BackOfficeSettings
+from casinra_contracts.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +61,6 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
             raise BackOfficeUnavailable(f"{method.__name__}: {exc.__class__.__name__}") from exc
 
     return wrapper
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # --------------------------------------------------------------------------- views
@@ -141,10 +138,6 @@ class LimitChange:
     new_minor: Optional[int]
     effective_at: datetime
 
-    @property
-    def immediate(self) -> bool:
-        return self.outcome in {"set", "lowered"}
-
 
 @dataclass(frozen=True)
 class ExclusionInfo:
@@ -194,16 +187,6 @@ def exclusion_end(period: str, start: datetime) -> Optional[datetime]:
     }[period]()
 
 
-def normalise_transaction_id(raw: Any) -> Optional[str]:
-    """``'tx10000001'``, ``'TX-10000001'``, ``'10000001'`` → ``'TX-10000001'``; else None."""
-    if raw is None:
-        return None
-    import re
-
-    match = re.fullmatch(r"\s*(?:tx\s*[-_ ]?\s*)?#?(\d{8})\s*", str(raw), flags=re.IGNORECASE)
-    return f"TX-{match.group(1)}" if match else None
-
-
 class BackOffice:
     """Domain-named access to players, money, verification, bonuses, limits and tickets."""
 
@@ -243,7 +226,6 @@ class BackOffice:
         player_id: str,
         *,
         kinds: Optional[Iterable[str]] = None,
-        statuses: Optional[Iterable[str]] = None,
         methods: Optional[Iterable[str]] = None,
         limit: int = 5,
     ) -> Sequence[TransactionInfo]:
@@ -251,8 +233,6 @@ class BackOffice:
         query = select(Transaction).where(Transaction.player_id == player_id)
         if kinds:
             query = query.where(Transaction.kind.in_(list(kinds)))
-        if statuses:
-            query = query.where(Transaction.status.in_(list(statuses)))
         if methods:
             query = query.where(Transaction.method.in_(list(methods)))
         query = query.order_by(Transaction.created_at.desc(), Transaction.id.desc()).limit(limit)
@@ -300,11 +280,8 @@ class BackOffice:
     # ------------------------------------------------------------------ bonuses
 
     @_guarded
-    def bonuses_of(self, player_id: str, *, statuses: Optional[Iterable[str]] = None,
-                   limit: int = 5) -> Sequence[BonusInfo]:
+    def bonuses_of(self, player_id: str, *, limit: int = 5) -> Sequence[BonusInfo]:
         query = select(Bonus).where(Bonus.player_id == player_id)
-        if statuses:
-            query = query.where(Bonus.status.in_(list(statuses)))
         query = query.order_by(Bonus.created_at.desc(), Bonus.id.desc()).limit(limit)
         with self.db.session() as s:
             return [
@@ -470,21 +447,6 @@ class BackOffice:
                          .where(Ticket.reference == reference)).scalar_one() == 0:
                 return reference
         raise BackOfficeUnavailable("could not allocate a ticket reference")
-
-    @_guarded
-    def tickets_of(self, player_id: str, *, kind: Optional[str] = None) -> Sequence[TicketInfo]:
-        query = select(Ticket).where(Ticket.player_id == player_id)
-        if kind:
-            query = query.where(Ticket.kind == kind)
-        with self.db.session() as s:
-            return [TicketInfo(t.reference, t.kind, t.priority, t.created_at, t.due_at)
-                    for t in s.execute(query.order_by(Ticket.id.desc())).scalars()]
-
-    @_guarded
-    def audit(self, actor_type: str, actor_id: Optional[str], action: str,
-              target: Optional[str] = None, details: Optional[dict] = None) -> None:
-        with self.db.session() as s, s.begin():
-            self._audit(s, actor_type, actor_id, action, target, details)
 
     @staticmethod
     def _audit(s, actor_type: str, actor_id: Optional[str], action: str,

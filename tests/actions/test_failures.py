@@ -67,20 +67,20 @@ def test_fraud_submit_failure_still_hands_off(broken_backoffice):
     assert "kaydedemedim" in texts(messages)
     slots = slot_events(events)
     assert slots["signed_in"] is False  # → the guest branch: straight to a human
-    assert slots["handoff_topic"] == "report_fraud"
+    assert slots["handoff_intent"] == "report_fraud"
 
 
 def test_lock_failure_is_explained(broken_backoffice):
     events, messages = run_action(ActionLockAccount(), make_tracker("P1001"))
     assert "kilitleyemedim" in texts(messages)
-    assert slot_events(events)["handoff_topic"] == "report_fraud"
+    assert slot_events(events)["handoff_intent"] == "report_fraud"
 
 
 def test_self_exclusion_failure_goes_to_specialist(broken_backoffice):
     events, messages = run_action(ActionSelfExclusionSubmit(), make_tracker(
         "P1001", slots={"exclusion_period": "7d", "exclusion_confirmed": True}))
     assert "uygulayamadım" in texts(messages)
-    assert slot_events(events)["handoff_topic"] == "responsible_gaming"
+    assert slot_events(events)["handoff_intent"] == "responsible_gaming"
 
 
 def test_ask_limit_amount_survives_failure(broken_backoffice):

@@ -19,7 +19,7 @@ def test_long_first_message_is_taken_as_the_description(domain):
     slots = slot_events(events)
     assert slots["fraud_description"].startswith("hesabıma biri girmiş")
     assert slots["fraud_transaction_id"] == "TX-10000001"
-    assert slots["handoff_topic"] == "report_fraud"  # mid-form hand-off is urgent too
+    assert slots["handoff_intent"] == "report_fraud"  # mid-form hand-off is urgent too
 
 
 def test_short_first_message_asks_for_the_story(domain):
@@ -59,7 +59,7 @@ def test_submit_opens_urgent_ticket_for_signed_in_player(backoffice, db_path):
     text = texts(messages)
     assert "acil öncelikle kaydettim" in text and "Referans numaranız: DLD-" in text
     slots = slot_events(events)
-    assert slots["signed_in"] is True and slots["handoff_topic"] == "report_fraud"
+    assert slots["signed_in"] is True and slots["handoff_intent"] == "report_fraud"
     assert slots["fraud_description"] is None  # form reset for a next report
     with sqlite3.connect(db_path) as conn:
         row = conn.execute("SELECT kind, priority, player_id, transaction_id FROM tickets").fetchone()
@@ -76,7 +76,7 @@ def test_guest_report_goes_straight_to_a_human(backoffice):
 def test_lock_account_is_applied_and_audited(backoffice, audit_rows, db_path):
     events, messages = run_action(ActionLockAccount(), make_tracker("P1001", sender_id="conv-7"))
     assert "Hesabınızı kilitledim" in texts(messages)
-    assert slot_events(events)["handoff_topic"] == "report_fraud"
+    assert slot_events(events)["handoff_intent"] == "report_fraud"
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT locked FROM players WHERE id='P1001'").fetchone() == (1,)
         assert conn.execute("SELECT locked FROM players WHERE id='P1002'").fetchone() == (0,)

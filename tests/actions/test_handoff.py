@@ -6,10 +6,15 @@ from actions.fallback import ActionAskRephrase
 from actions.feedback import ActionStoreRating
 from actions.greeting import ActionGreet
 from actions.handoff import ActionAgentsUnavailable, ActionHandoffRequest, ActionHandoffResolved
+from casinra_contracts.handoff import Handoff, handoff_in, rating_buttons
 
 
 def handoff(messages):
-    return next(m["custom"]["handoff"] for m in messages if (m.get("custom") or {}).get("handoff"))
+    """The hand-off payload, checked the way the gateway reads it (`casinra_contracts.handoff`)."""
+    payload = next(m["custom"]["handoff"] for m in messages if (m.get("custom") or {}).get("handoff"))
+    read = next(handoff_in(m) for m in messages if handoff_in(m))
+    assert read == Handoff(**{**payload, "references": tuple(payload["references"])})  # nothing dropped
+    return payload
 
 
 def user(text, intent, **extra):
@@ -24,20 +29,21 @@ def test_player_request_after_a_withdrawal_question(domain):
     events, messages = run_action(ActionHandoffRequest(), tracker, domain)
     payload = handoff(messages)
     assert payload["reason"] == "player_request"
-    assert payload["topic"] == "withdrawal_status"
-    assert payload["priority"] == "high"
-    assert payload["summary"].startswith("Ahmet Yılmaz (P1001) para çekme talebinin durumu")
-    assert payload["summary"].endswith(".")
+    assert (payload["topic"], payload["intent"]) == ("payments", "withdrawal_status")
+    assert payload["priority"] == "high" and payload["risk"] is None
+    assert payload["summary"].startswith("Ahmet Yılmaz (P1001): Çekim talebinin durumu")
+    assert payload["summary"].endswith("“beni temsilciye bağlayın”.")
     assert any(e["event"] == "pause" for e in events)
     assert "aktarıyorum" in texts(messages)
 
 
-def test_fraud_topic_set_by_a_flow_is_urgent(domain):
-    tracker = make_tracker("P1001", intent="affirm", text="evet kilitleyin", slots={"handoff_topic": "report_fraud"})
+def test_fraud_need_set_by_a_flow_is_urgent(domain):
+    tracker = make_tracker("P1001", intent="affirm", text="evet kilitleyin", slots={"handoff_intent": "report_fraud"})
     events, messages = run_action(ActionHandoffRequest(), tracker, domain)
     payload = handoff(messages)
-    assert payload["priority"] == "urgent" and payload["topic"] == "report_fraud"
-    assert slot_events(events)["handoff_topic"] is None
+    assert (payload["topic"], payload["intent"], payload["reason"]) == ("security", "report_fraud", "fraud")
+    assert payload["priority"] == "urgent"
+    assert slot_events(events)["handoff_intent"] is None
 
 
 def test_safety_keyword_escalation_is_urgent_even_for_a_guest(domain):
@@ -45,8 +51,25 @@ def test_safety_keyword_escalation_is_urgent_even_for_a_guest(domain):
     tracker.latest_message["safety"] = {"intent": "responsible_gaming", "phrase": "kumar bagimli"}
     _, messages = run_action(ActionHandoffRequest(), tracker, domain)
     payload = handoff(messages)
-    assert payload["reason"] == "safety_keyword" and payload["priority"] == "urgent"
+    assert payload["reason"] == "safety" and payload["priority"] == "urgent"
+    assert payload["topic"] == "responsible_gaming"
     assert payload["summary"].startswith("Giriş yapmamış bir ziyaretçi")
+
+
+def test_a_detected_risk_sets_topic_and_flag(domain):
+    tracker = make_tracker("P1002", intent="goodbye", text="artık her şey bitsin istiyorum")
+    tracker.latest_message["safety"] = {"risk": "self_harm", "score": 0.93, "source": "model"}
+    payload = handoff(run_action(ActionHandoffRequest(), tracker, domain)[1])
+    assert (payload["reason"], payload["risk"], payload["priority"]) == ("safety", "self_harm", "urgent")
+    assert payload["topic"] == "responsible_gaming"
+    assert payload["summary"].startswith("Elif Demir (P1002): Kendine zarar verme riski")
+
+
+def test_a_bonus_dispute_is_a_dispute(domain):
+    tracker = make_tracker("P1003", intent="bonus_dispute", text="kazancıma el koydunuz, itiraz ediyorum")
+    payload = handoff(run_action(ActionHandoffRequest(), tracker, domain)[1])
+    assert (payload["topic"], payload["intent"], payload["reason"]) == ("bonus", "bonus_dispute", "dispute")
+    assert payload["priority"] == "high"
 
 
 def test_summary_masks_personal_data(domain):
@@ -54,20 +77,22 @@ def test_summary_masks_personal_data(domain):
                            text="kartım 4543 1234 5678 9012 ve telefonum 0532 123 45 67, temsilci lütfen")
     _, messages = run_action(ActionHandoffRequest(), tracker, domain)
     summary = handoff(messages)["summary"]
-    assert "4543" not in summary and "0532" not in summary and "[kart]" in summary
+    assert "4543" not in summary and "0532" not in summary
+    assert "[kart ****9012]" in summary and "[telefon]" in summary
 
 
 def test_repeated_fallback_is_high_priority(domain):
     tracker = make_tracker("P1003", intent="nlu_fallback", text="asdf qwer")
     payload = handoff(run_action(ActionHandoffRequest(), tracker, domain)[1])
     assert payload["reason"] == "repeated_fallback" and payload["priority"] == "high"
+    assert payload["topic"] == "support" and payload["intent"] is None
 
 
 def test_resolved_greets_back_by_name_and_offers_ratings(domain):
     tracker = make_tracker("P1001", intent="EXTERNAL_handoff_resolved", slots={"agent_name": "Ayşe"})
     _, messages = run_action(ActionHandoffResolved(), tracker, domain)
     assert "Tekrar merhaba Ahmet" in texts(messages) and "Ayşe" in texts(messages)
-    assert payloads(messages) == [f'/rate{{"rating":"{n}"}}' for n in range(1, 6)]
+    assert [b["payload"] for m in messages for b in m.get("buttons", [])] == [b["payload"] for b in rating_buttons()]
 
 
 def test_agents_unavailable_out_of_hours(domain):

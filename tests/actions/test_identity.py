@@ -1,7 +1,7 @@
 """Identity comes only from the trusted channel's metadata — never from slots or text."""
 from __future__ import annotations
 
-from actions.identity import first_name_of, player_id_of, player_name_of
+from actions.identity import player_id_of, player_name_of
 from actions.signin import ActionCheckSignIn
 from conftest import make_tracker, run_action, slot_events
 from rasa_sdk import Tracker
@@ -11,7 +11,6 @@ def test_player_id_from_latest_message_metadata():
     tracker = make_tracker("P1001")
     assert player_id_of(tracker) == "P1001"
     assert player_name_of(tracker) == "Ahmet Yılmaz"
-    assert first_name_of(tracker) == "Ahmet"
 
 
 def test_guest_has_no_player_id():
@@ -53,7 +52,7 @@ def test_walk_back_stops_at_session_start():
 
 def test_check_sign_in_sets_routing_slot_and_urgent_topic():
     events, messages = run_action(ActionCheckSignIn(), make_tracker("P1001", intent="responsible_gaming"))
-    assert slot_events(events) == {"signed_in": True, "handoff_topic": "responsible_gaming"}
+    assert slot_events(events) == {"signed_in": True, "handoff_intent": "responsible_gaming"}
     assert messages == []
     events, _ = run_action(ActionCheckSignIn(), make_tracker(None, intent="deposit_limit"))
     assert slot_events(events) == {"signed_in": False}

@@ -68,5 +68,5 @@ def test_guest_self_exclusion_not_applied(backoffice):
     tracker = make_tracker(None, slots={"exclusion_period": "7d", "exclusion_confirmed": True})
     events, messages = run_action(ActionSelfExclusionSubmit(), tracker)
     assert "oturum açmış olmanız gerekiyor" in texts(messages)
-    assert {"event": "slot", "name": "handoff_topic", "value": "responsible_gaming",
+    assert {"event": "slot", "name": "handoff_intent", "value": "responsible_gaming",
             "timestamp": None} in events

@@ -57,7 +57,7 @@ def test_confirmed_exclusion_is_applied_and_audited(backoffice, audit_rows):
         "P1001", slots={"exclusion_period": "30d", "exclusion_confirmed": True}))
     text = texts(messages)
     assert "30 gün süreyle oyuna kapattım" in text and "115" in text and "uzman" in text
-    assert slot_events(events)["handoff_topic"] == "responsible_gaming"
+    assert slot_events(events)["handoff_intent"] == "responsible_gaming"
     assert backoffice.active_exclusion_of("P1001").period == "30d"
     (row,) = audit_rows("self_exclusion_applied")
     assert row[1] == "P1001" and json.loads(row[4])["period"] == "30d"
@@ -78,4 +78,4 @@ def test_declined_confirmation_changes_nothing(backoffice, audit_rows):
     assert "bir değişiklik yapmadım" in texts(messages)
     assert backoffice.active_exclusion_of("P1001") is None
     assert audit_rows("self_exclusion_applied") == []
-    assert slot_events(events)["handoff_topic"] == "responsible_gaming"
+    assert slot_events(events)["handoff_intent"] == "responsible_gaming"

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.formatting import date_tr
 from actions.privacy import ActionPrivacyRequestSubmit, ValidatePrivacyRequestForm
 from actions.tickets import ActionEmailTicketSubmit, ValidateEmailTicketForm
+from casinra_contracts.dates import format_date
 from conftest import entity, make_tracker, run_action, slot_events, texts
 
 
@@ -102,7 +102,7 @@ def test_privacy_submit_gives_reference_and_kvkk_deadline(backoffice, db_path):
     _, messages = run_action(ActionPrivacyRequestSubmit(), make_tracker("P1001", slots={
         "privacy_request_type": "deletion", "privacy_details": "yok"}))
     text = texts(messages)
-    due = date_tr(datetime.now(timezone.utc) + timedelta(days=30))
+    due = format_date(datetime.now(timezone.utc) + timedelta(days=30))
     assert "Referans numaranız: KVKK-" in text and "30 gün" in text and due in text
     assert "KVKK" in text and "yasal süre" in text
     with sqlite3.connect(db_path) as conn:
