@@ -12,11 +12,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.labels import METHOD_FROM_ENTITY, kind_label, method_label, status_label
+from actions.backoffice.labels import METHOD_FROM_ENTITY
 from actions.backoffice.repository import KycInfo, TransactionInfo
 from actions.backoffice.service import ask
 from actions.common import HUMAN_BUTTON, KYC_STATUS_BUTTON, AccountAction, latest_intent, latest_text
 from actions.kyc import kyc_summary
+from casinra_contracts.backoffice.labels import TX_KIND_LABELS, TX_METHOD_LABELS, TX_STATUS_LABELS, label
 from casinra_contracts.dates import add_business_days, format_date, format_datetime
 from casinra_contracts.ids import transaction_id_in
 from casinra_contracts.money import format_money
@@ -51,14 +52,15 @@ def requested_methods(tracker: Tracker) -> Optional[List[str]]:
 def _subject(tx: TransactionInfo) -> str:
     noun = {"withdrawal": "çekim talebiniz", "deposit": "yatırımınız", "bonus": "bonus işleminiz"}
     return (f"{tx.id} numaralı, {format_money(tx.amount_minor, tx.currency)} tutarındaki "
-            f"{method_label(tx.method)} {noun.get(tx.kind, 'işleminiz')}")
+            f"{label(TX_METHOD_LABELS, tx.method)} {noun.get(tx.kind, 'işleminiz')}")
 
 
 def _opening(tx: TransactionInfo) -> str:
     if tx.status in OPEN:
         verb = "oluşturuldu" if tx.kind == "withdrawal" else "başlatıldı"
-        return f"{_subject(tx)} {format_date(tx.created_at)} tarihinde {verb} ve şu anda {status_label(tx.status)}."
-    return f"{_subject(tx)} {format_date(tx.updated_at)} tarihinde {status_label(tx.status)}."
+        return (f"{_subject(tx)} {format_date(tx.created_at)} tarihinde {verb} ve şu anda "
+                f"{label(TX_STATUS_LABELS, tx.status)}.")
+    return f"{_subject(tx)} {format_date(tx.updated_at)} tarihinde {label(TX_STATUS_LABELS, tx.status)}."
 
 
 def _reason(tx: TransactionInfo) -> str:
@@ -98,7 +100,7 @@ def explain_withdrawal(tx: TransactionInfo, now: datetime, kyc: Optional[KycInfo
                          "gerekir. " + kyc_summary(kyc))
             buttons.append(KYC_STATUS_BUTTON)
     elif tx.status == "completed":
-        parts.append(f"Tutar {method_label(tx.method)} hesabınıza gönderildi.")
+        parts.append(f"Tutar {label(TX_METHOD_LABELS, tx.method)} hesabınıza gönderildi.")
         if tx.method == "bank_transfer":
             parts.append("Paranın hesabınızda görünmesi bankanıza göre birkaç saat sürebilir; "
                          "hâlâ görünmüyorsa dekontla birlikte bir temsilcimize yazabilirsiniz.")
@@ -173,8 +175,8 @@ def explain_other(tx: TransactionInfo) -> Message:
 
 
 def summary_line(tx: TransactionInfo) -> str:
-    return (f"• {tx.id} — {kind_label(tx.kind)}, {format_money(tx.amount_minor, tx.currency)}, "
-            f"{method_label(tx.method)}, {status_label(tx.status)} ({format_date(tx.created_at)})")
+    return (f"• {tx.id} — {label(TX_KIND_LABELS, tx.kind)}, {format_money(tx.amount_minor, tx.currency)}, "
+            f"{label(TX_METHOD_LABELS, tx.method)}, {label(TX_STATUS_LABELS, tx.status)} ({format_date(tx.created_at)})")
 
 
 def _merge_buttons(messages: Sequence[Message]) -> List[Dict[str, str]]:
