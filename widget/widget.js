@@ -21,10 +21,6 @@
 
   const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
   const ATTACHMENT_TYPES = ["image/png", "image/jpeg", "application/pdf"];
-  const TOPICS = {
-    payments: "Ödemeler", kyc: "Hesap doğrulama", bonus: "Bonuslar", security: "Hesap güvenliği",
-    responsible_gaming: "Sorumlu oyun", genel: "Genel", account: "Hesap",
-  };
 
   const T = {
     title: "Casinra Destek",
@@ -644,7 +640,8 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
         this._title.textContent = T.title;
         this._subtitle.textContent = T.subtitleQueued;
         this._queue.className = "status queue";
-        const topic = s.topic ? ` · ${TOPICS[s.topic] || s.topic}` : "";
+        // players see the topic's Turkish label from the gateway, never its id
+        const topic = s.topic_label ? ` · ${s.topic_label}` : "";
         this._queue.replaceChildren(
           h("strong", { class: "position" }, T.queued(s.position) + topic),
           typeof s.eta_seconds === "number" ? h("span", { class: "eta" }, T.eta(s.eta_seconds)) : null,

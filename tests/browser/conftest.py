@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -26,6 +27,19 @@ SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 XSS = "<img src=x onerror=alert(1)>"
+
+
+def internal_ids(text: str) -> list[str]:
+    """Internal names in text meant for people: `snake_case` identifiers and the contract's ids
+    (topics, intents, reasons, risks) — except ids that are also ordinary words ("bonus", "KYC", "phishing")."""
+    from casinra_contracts import topics
+
+    ids = set(topics.TOPICS) | set(topics.INTENTS) | set(topics.REASONS) | set(topics.RISKS)
+    words = {w for w in ids if "_" not in w} - {"bonus", "kyc", "dispute", "complaint", "language", "safety", "phishing"}
+    found = re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text)
+    found += [w for w in re.findall(r"\b[a-z]+\b", text) if w in words]
+    return found
+
 
 # one bot turn goes through the gateway, Rasa (2 CPU cores shared) and the action server
 BOT_TIMEOUT_MS = int(os.environ.get("BROWSER_BOT_TIMEOUT_MS", "45000"))

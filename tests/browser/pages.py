@@ -102,6 +102,10 @@ class Widget:
         expect(self.msgs("bot")).to_have_count(before + 1)
         return self.msgs("bot").nth(before)
 
+    def visible_text(self) -> str:
+        """Everything the player can read in the open panel (header, statuses, messages, buttons)."""
+        return self.panel.inner_text()
+
     def seqs(self) -> list[int]:
         return [int(s) for s in self.page.eval_on_selector(
             "casinra-chat", "el => [...el.shadowRoot.querySelectorAll('.log .msg')].map(m => m.dataset.seq || '0')")]
@@ -128,6 +132,10 @@ class Console:
 
     def queue_item(self, cid: str) -> Locator:
         return self.page.locator(f'.queue-item[data-conversation-id="{cid}"]')
+
+    @property
+    def context(self) -> Locator:
+        return self.page.locator(".context-body")
 
     def claim(self, cid: str) -> Locator:
         item = self.queue_item(cid)

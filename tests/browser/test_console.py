@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import shot
+from .conftest import internal_ids, shot
 from .pages import Console, Widget
 
 
@@ -96,3 +96,49 @@ def test_urgent_signal_tabs_unread_and_transfer(new_page, gateway_url, agent_pas
     ayse.panel(urgent_cid).get_by_role("button", name="Çözüldü olarak kapat").click()
     expect(ayse.panel(urgent_cid).locator(".released-banner")).to_be_visible()
     expect(guest.page.locator("casinra-chat .quick.rating")).to_be_visible()
+
+
+def test_queue_and_context_show_the_contract_labels_and_the_safety_risk(new_page, gateway_url, agent_password):  # type: ignore[no-untyped-def]
+    from casinra_contracts.topics import RISKS, TOPICS
+
+    agent_page, _ = new_page(1440, 900)
+    ayse = Console(agent_page, gateway_url).login("ayse", agent_password)
+    player_page, _ = new_page(1000, 760)
+    w = Widget(player_page, gateway_url).open_demo("P1003")
+    w.open()
+    w.send("hesabım çalındı, biri şifremi değiştirmiş")
+    # queued at once, or after at most one yes/no question ("shall I lock your account now?")
+    w.page.wait_for_function("""() => { const el = document.querySelector('casinra-chat');
+        return el.dataset.state === 'queued' || !!el.shadowRoot.querySelector('.log .quick:not(.done) button:not(:disabled)'); }""")
+    w.page.wait_for_timeout(1500)  # a state frame may follow the bot's message
+    if not w.queue_status.is_visible():
+        w.msgs("bot").last.locator(".quick button").first.click()
+    expect(w.queue_status).to_be_visible()
+    cid = w.conversation_id
+
+    item = ayse.queue_item(cid)
+    expect(item.locator(".prio")).to_have_text("Acil")
+    expect(item.locator(".qi-topic-label")).to_have_text(TOPICS["security"])
+    risk = item.locator(".risk")
+    expect(risk).to_be_visible()
+    expect(risk).to_contain_text(re.compile("|".join(re.escape(label) for _, label in RISKS.values())))
+    risk_text = risk.inner_text().strip()
+    # the risk comes first in the row, above the name and the waiting time
+    assert item.evaluate("li => li.firstElementChild.classList.contains('risk')")
+    assert internal_ids(item.inner_text()) == [], item.inner_text()
+    shot(agent_page, "21-console-risk-queue")
+
+    # claimed: the risk heads the context panel and the chat's header; the hand-off shows labels only
+    ayse.claim(cid)
+    first = ayse.context.locator(":scope > *").first
+    expect(first).to_have_class(re.compile(r"\brisk\b"))
+    expect(first).to_have_text(risk_text)
+    expect(ayse.panel(cid).locator(".conv-risk .risk")).to_have_text(risk_text)
+    handoff = ayse.context.locator(".handoff")
+    expect(handoff).to_contain_text(TOPICS["security"])
+    assert internal_ids(handoff.inner_text()) == [], handoff.inner_text()
+    shot(agent_page, "22-console-risk-context")
+    assert internal_ids(w.visible_text()) == [], w.visible_text()
+
+    ayse.panel(cid).get_by_role("button", name="Çözüldü olarak kapat").click()
+    expect(ayse.panel(cid).locator(".released-banner")).to_be_visible()

@@ -9,7 +9,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from .conftest import XSS, shot
+from .conftest import XSS, internal_ids, shot
 from .pages import Console, Widget
 
 
@@ -183,3 +183,28 @@ def test_invalid_token_shows_a_clear_state_and_does_not_retry(new_page, gateway_
     expect(page.locator("#bad textarea")).to_be_disabled()
     page.wait_for_timeout(1500)
     assert sum("token=eyJhbGciOiJIUzI1NiJ9" in u for u in sockets) == 1, sockets  # no reconnect loop
+
+
+def test_player_never_sees_an_internal_name_during_a_handoff(new_page, gateway_url, agent_password):  # type: ignore[no-untyped-def]
+    from casinra_contracts.topics import TOPICS
+
+    agent_page, _ = new_page(1280, 800)
+    console = Console(agent_page, gateway_url).login("ayse", agent_password)  # a hand-off queues only with an agent online
+    page, _ = new_page(1100, 800)
+    w = Widget(page, gateway_url).open_demo("P1001")
+    w.open()
+    w.ask("Çekim talebim ne durumda?")
+    w.send("Bir temsilciyle görüşmek istiyorum")
+    expect(w.queue_status).to_be_visible()
+    # the queue notice names the topic by its Turkish label (from the gateway's state frame), never by its id
+    expect(w.queue_status).to_contain_text(re.compile("|".join(re.escape(label) for label in TOPICS.values())))
+    assert internal_ids(w.visible_text()) == [], w.visible_text()
+
+    cid = w.conversation_id
+    console.claim(cid)
+    expect(w.title).to_have_text("Ayşe")
+    assert internal_ids(w.visible_text()) == [], w.visible_text()
+    panel = console.panel(cid)
+    panel.get_by_role("button", name="Çözüldü olarak kapat").click()
+    expect(w.page.locator("casinra-chat .quick.rating")).to_be_visible()
+    assert internal_ids(w.visible_text()) == [], w.visible_text()
