@@ -7,7 +7,7 @@ priority, a safety risk when one was detected, and a one-sentence summary for th
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
@@ -58,28 +58,42 @@ def player_need(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def handoff_request(tracker: Tracker) -> Handoff:
+def handoff_request(tracker: Tracker, *, risk: Optional[str] = None,
+                    references: Sequence[str] = ()) -> Handoff:
+    """What the agent is told: `risk` as the caller detected it, else the NLU's safety mark;
+    `references` of records the bot created for this conversation (tickets, reports)."""
     latest = tracker.latest_message or {}
     latest_intent = (latest.get("intent") or {}).get("name") or ""
     safety = latest.get("safety") if isinstance(latest.get("safety"), dict) else None
     intent = player_need(tracker) or (latest_intent if latest_intent in topics.INTENTS else None)
-    risk = None
-    if safety:
+    if risk not in topics.RISKS:
+        risk = None
+    if safety and not risk:
         # the safety detector marks a risk; the older keyword component an intent
         risk = safety.get("risk") if safety.get("risk") in topics.RISKS else None
         intent = safety.get("intent") if safety.get("intent") in topics.INTENTS else intent
+    if safety or risk:
         reason = "safety"
     else:
         reason = REASON_OF_INTENT.get(latest_intent) or REASON_OF_INTENT.get(intent or "") or topics.DEFAULT_REASON
     topic = topics.RISKS[risk][0] if risk else (topics.topic_of(intent) or topics.DEFAULT_TOPIC)
-    if safety or intent in URGENT_INTENTS:
+    if safety or risk or intent in URGENT_INTENTS:
         priority = "urgent"
     elif intent in HIGH_INTENTS or reason == "repeated_fallback":
         priority = "high"
     else:
         priority = "normal"
     return Handoff(topic=topic, reason=reason, priority=priority, intent=intent, risk=risk,
-                   summary=summary(tracker, intent, reason, risk))
+                   summary=summary(tracker, intent, reason, risk), references=tuple(references))
+
+
+def request_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, *, risk: Optional[str] = None,
+                    references: Sequence[str] = ()) -> List[EventType]:
+    """Ask the gateway for a person (one message: the player's notice with the `Handoff` payload)
+    and pause the conversation; the events to return."""
+    request = handoff_request(tracker, risk=risk, references=references)
+    dispatcher.utter_message(text=PLAYER_TEXT[request.priority], json_message=request.message())
+    return [SlotSet(NEED_SLOT, None), ConversationPaused()]
 
 
 def summary(tracker: Tracker, intent: Optional[str], reason: str, risk: Optional[str] = None) -> str:
@@ -118,9 +132,7 @@ class ActionHandoffRequest(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        request = handoff_request(tracker)
-        dispatcher.utter_message(text=PLAYER_TEXT[request.priority], json_message=request.message())
-        return [SlotSet(NEED_SLOT, None), ConversationPaused()]
+        return request_handoff(dispatcher, tracker)
 
 
 class ActionHandoffResolved(Action):

@@ -42,7 +42,7 @@ class CasinraGatewayInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CasinraGatewayInput":
         """The secret comes from the settings (credentials.yml only names the channel);
         without one this raises `MissingSecret` and Rasa does not start."""
-        return cls(BotSettings().channel_secret.get_secret_value())
+        return cls(BotSettings().channel_secret)
 
     def __init__(self, secret: str) -> None:
         if not secret:

@@ -9,17 +9,18 @@ Type a number to press one of the bot's buttons; `/quit` leaves.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import os
 import sys
 import uuid
-from pathlib import Path
 from typing import Any, Dict, List
 
 import requests
 
 from bot.gateway_client import ChannelClient, Identity
+from casinra_contracts import stack
+from casinra_contracts.handoff import handoff_in
+from casinra_contracts.topics import priority_label, topic_label
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_PLAYERS = {
     "P1001": "Ahmet Yılmaz",
     "P1002": "Elif Demir",
@@ -28,25 +29,15 @@ DEMO_PLAYERS = {
 }
 
 
-def stack_env(profile: str) -> Dict[str, str]:
-    spec = importlib.util.spec_from_file_location("devstack", ROOT / "scripts" / "devstack.py")
-    devstack = importlib.util.module_from_spec(spec)
-    assert spec.loader
-    sys.modules["devstack"] = devstack  # dataclasses look their module up there
-    spec.loader.exec_module(devstack)
-    return devstack.Stack(profile).env()
-
-
 def show(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     buttons: List[Dict[str, str]] = []
     for message in messages:
         if message.get("text"):
             print(f"\033[36mbot>\033[0m {message['text']}")
-        handoff = (message.get("custom") or {}).get("handoff")
+        handoff = handoff_in(message)
         if handoff:
-            print(
-                f"\033[33m[hand-off → {handoff['priority']}: {handoff['topic']}] {handoff['summary']}\033[0m"
-            )
+            print(f"\033[33m[hand-off → {priority_label(handoff.priority)}: {topic_label(handoff.topic)}] "
+                  f"{handoff.summary}\033[0m")
         for button in message.get("buttons") or []:
             buttons.append(button)
             print(f"   [{len(buttons)}] {button['title']}")
@@ -61,8 +52,8 @@ def main() -> None:
     parser.add_argument("--profile", default="dev")
     args = parser.parse_args()
 
-    env = stack_env(args.profile)
-    client = ChannelClient(env["RASA_URL"], env["CASINRA_CHANNEL_SECRET"])
+    env = {**os.environ, "CASINRA_PROFILE": args.profile}  # the exported stack's values win
+    client = ChannelClient(stack.setting("CASINRA_RASA_URL", env), stack.secret("CASINRA_CHANNEL_SECRET", env))
     identity = Identity() if args.guest else Identity(args.player, DEMO_PLAYERS.get(args.player, args.player))
     sender = f"cli-{uuid.uuid4().hex[:12]}"
     print(f"Casinra Destek — {'misafir' if args.guest else identity.player_name} olarak bağlandınız. "

@@ -8,14 +8,17 @@ the hint how to get them.
 from __future__ import annotations
 
 from casinra_contracts import stack
-from pydantic import BaseSettings, Field, SecretStr
+from pydantic import BaseSettings, Field
 
 
 class BotSettings(BaseSettings):
-    # Rasa's tracker and lock stores (bot/stores.py)
+    # CASINRA_REDIS_URL: Rasa's tracker and lock stores (bot/stores.py)
     redis_url: str = Field(default_factory=lambda: stack.setting("CASINRA_REDIS_URL"))
-    # HMAC secret of the gateway → Rasa channel (bot/channel.py)
-    channel_secret: SecretStr = Field(default_factory=lambda: SecretStr(stack.secret("CASINRA_CHANNEL_SECRET")))
 
     class Config:
         env_prefix = stack.PREFIX
+
+    @property
+    def channel_secret(self) -> str:
+        """CASINRA_CHANNEL_SECRET: the HMAC secret of the gateway → Rasa channel (bot/channel.py)."""
+        return stack.secret("CASINRA_CHANNEL_SECRET")

@@ -77,7 +77,6 @@ class Stack:
         return self.layout.db_url
 
     def env(self) -> dict[str, str]:
-        redis = urlparse(self.redis_url())
         env = {
             **self.layout.defaults(),
             "CASINRA_REDIS_URL": self.redis_url(),
@@ -86,11 +85,7 @@ class Stack:
             **self.secrets(),
             # Transition: the names services read before the CASINRA_ prefix (removed once none does).
             "REDIS_URL": self.redis_url(),
-            "REDIS_HOST": redis.hostname or "127.0.0.1",
-            "REDIS_PORT": str(redis.port or 6379),
-            "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
             "RASA_URL": f"http://127.0.0.1:{self.port('rasa')}",
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.port('actions')}/webhook",
             "GATEWAY_URL": f"http://127.0.0.1:{self.port('gateway')}",
             "GATEWAY_PORT": str(self.port("gateway")),
             "BACKOFFICE_DB_URL": self.db_url(),
@@ -128,11 +123,12 @@ class Stack:
     def healthy(self, service: str) -> bool:
         env = self.env()
         if service == "redis":
-            return redis_ping(env["REDIS_HOST"], int(env["REDIS_PORT"]))
+            redis = urlparse(env["CASINRA_REDIS_URL"])
+            return redis_ping(redis.hostname or "127.0.0.1", redis.port or 6379)
         urls = {
             "actions": f"http://127.0.0.1:{self.port('actions')}/health",
-            "rasa": f"{env['RASA_URL']}/status?token={env['CASINRA_RASA_TOKEN']}",
-            "gateway": f"{env['GATEWAY_URL']}/healthz",
+            "rasa": f"{env['CASINRA_RASA_URL']}/status?token={env['CASINRA_RASA_TOKEN']}",
+            "gateway": f"{env['CASINRA_GATEWAY_URL']}/healthz",
         }
         try:
             with urllib.request.urlopen(urls[service], timeout=2) as response:
@@ -205,15 +201,15 @@ class Stack:
         lines = [
             "",
             "Casinra Destek is running.",
-            f"  Rasa server     {env['RASA_URL']}",
+            f"  Rasa server     {env['CASINRA_RASA_URL']}",
             f"  Action server   http://127.0.0.1:{self.port('actions')}",
-            f"  Redis           {env['REDIS_URL']}",
+            f"  Redis           {env['CASINRA_REDIS_URL']}",
         ]
         if "gateway" in self.commands():
             lines += [
-                f"  Demo site       {env['GATEWAY_URL']}/",
-                f"  Agent console   {env['GATEWAY_URL']}/console",
-                f"  API docs        {env['GATEWAY_URL']}/docs",
+                f"  Demo site       {env['CASINRA_GATEWAY_URL']}/",
+                f"  Agent console   {env['CASINRA_GATEWAY_URL']}/console",
+                f"  API docs        {env['CASINRA_GATEWAY_URL']}/docs",
             ]
             lines.append(f"  Demo agents     ayse / burak, password: {env['CASINRA_DEMO_AGENT_PASSWORD']}")
         lines += [

@@ -1,8 +1,8 @@
 """The casino back-office as the action server sees it.
 
-``settings`` (typed configuration from the environment), ``db`` (engine and
-session factory, created lazily), ``models`` (the schema), ``repository``
-(domain-named reads and writes), ``seed``/``generate`` (demo and bulk data) and
-``formatting`` (Turkish money and date text).  Importing this package performs
-no I/O.
+``db`` (engine and session factory, created lazily), ``models`` (ORM classes on the shared
+schema of ``casinra_contracts.backoffice``), ``repository`` (domain-named reads and writes),
+``service`` (the one way actions call it: in a worker thread, with a time-out),
+``seed``/``generate`` (demo and bulk data) and ``labels`` (the bot's words for codes). Its
+settings are the action server's (``actions.settings``). Importing this package performs no I/O.
 """

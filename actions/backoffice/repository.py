@@ -31,7 +31,7 @@ from actions.backoffice.models import (
     Ticket,
     Transaction,
 )
-from actions.backoffice.settings import BackOfficeSettings
+from actions.settings import ActionSettings
 from casinra_contracts.timezone import utcnow
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def exclusion_end(period: str, start: datetime) -> Optional[datetime]:
 class BackOffice:
     """Domain-named access to players, money, verification, bonuses, limits and tickets."""
 
-    def __init__(self, settings: BackOfficeSettings, database: Optional[Database] = None) -> None:
+    def __init__(self, settings: ActionSettings, database: Optional[Database] = None) -> None:
         self.settings = settings
         self.db = database or Database(settings)
 

@@ -31,7 +31,7 @@ from actions.backoffice.models import (
     SelfExclusion,
     Transaction,
 )
-from actions.backoffice.settings import BackOfficeSettings
+from actions.settings import ActionSettings
 
 DEMO_PLAYER_IDS = ("P1001", "P1002", "P1003", "P1004")
 DEMO_TRANSACTION_IDS = ("TX-10000001", "TX-10000002", "TX-10000003", "TX-10000004")
@@ -127,7 +127,7 @@ def refresh_demo(session: Session, now: Optional[datetime] = None) -> None:
             session.flush()
 
 
-def seed(settings: BackOfficeSettings, *, reset: bool = False, generate_players: int = 0,
+def seed(settings: ActionSettings, *, reset: bool = False, generate_players: int = 0,
          random_seed: int = 20261123, now: Optional[datetime] = None) -> dict:
     url = make_url(settings.db_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -158,13 +158,11 @@ def main(argv: Optional[list] = None) -> int:
                         help="also generate N players with transactions in every state")
     parser.add_argument("--random-seed", type=int, default=20261123,
                         help="seed of the generator (same seed, same data)")
-    parser.add_argument("--db-url", default=None, help="override BACKOFFICE_DB_URL")
+    parser.add_argument("--db-url", default=None, help="instead of CASINRA_DB_URL (default: the stack's database)")
     args = parser.parse_args(argv)
     if args.generate < 0:
         parser.error("--generate must be >= 0")
-    settings = BackOfficeSettings.from_env()
-    if args.db_url:
-        settings = BackOfficeSettings(**{**settings.__dict__, "db_url": args.db_url})
+    settings = ActionSettings(**({"db_url": args.db_url} if args.db_url else {}))
     started = time.monotonic()
     counts = seed(settings, reset=args.reset, generate_players=args.generate,
                   random_seed=args.random_seed)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional, TypeVar
 
 from actions.backoffice.repository import BackOffice, BackOfficeUnavailable
-from actions.backoffice.settings import BackOfficeSettings
+from actions.settings import ActionSettings
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def get_backoffice() -> BackOffice:
     if _backoffice is None:
         with _lock:
             if _backoffice is None:
-                _backoffice = BackOffice(BackOfficeSettings.from_env())
+                _backoffice = BackOffice(ActionSettings())
     return _backoffice
 
 
@@ -54,7 +54,7 @@ async def ask(call: Callable[[BackOffice], T], *, timeout: Optional[float] = Non
     """
     try:
         backoffice = get_backoffice()
-    except ValueError as exc:  # a malformed setting, e.g. BACKOFFICE_CALL_TIMEOUT=abc
+    except ValueError as exc:  # a malformed setting, e.g. CASINRA_BACKOFFICE_CALL_TIMEOUT=abc
         logger.error("back-office settings are invalid: %s", exc)
         raise BackOfficeUnavailable("settings") from exc
     limit = timeout if timeout is not None else backoffice.settings.call_timeout

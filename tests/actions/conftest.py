@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice.seed import seed
 from actions.backoffice.service import get_backoffice, set_backoffice
-from actions.backoffice.settings import BackOfficeSettings
+from actions.settings import ActionSettings
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_NAMES = {"P1001": "Ahmet Yılmaz", "P1002": "Elif Demir", "P1003": "Mehmet Kaya",
@@ -25,7 +25,7 @@ DEMO_NAMES = {"P1001": "Ahmet Yılmaz", "P1002": "Elif Demir", "P1003": "Mehmet 
 def seeded_template(tmp_path_factory) -> Path:
     """One seeded database per session; each test gets its own copy."""
     path = tmp_path_factory.mktemp("backoffice-template") / "backoffice.db"
-    seed(BackOfficeSettings(db_url=f"sqlite:///{path}"))
+    seed(ActionSettings(db_url=f"sqlite:///{path}"))
     return path
 
 
@@ -33,8 +33,8 @@ def seeded_template(tmp_path_factory) -> Path:
 def db_path(tmp_path, seeded_template, monkeypatch) -> Path:
     path = tmp_path / "backoffice.db"
     shutil.copy(seeded_template, path)
-    monkeypatch.setenv("BACKOFFICE_DB_URL", f"sqlite:///{path}")
-    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "5")
+    monkeypatch.setenv("CASINRA_DB_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "5")
     set_backoffice(None)
     yield path
     set_backoffice(None)

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from actions.backoffice.models import TX_KINDS, TX_METHODS, TX_STATUSES
 from actions.backoffice.seed import seed
-from actions.backoffice.settings import BackOfficeSettings
+from actions.settings import ActionSettings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def test_demo_data_is_exactly_as_designed(backoffice):
 
 
 def test_reseeding_refreshes_demo_rows_and_keeps_tickets(tmp_path):
-    settings = BackOfficeSettings(db_url=f"sqlite:///{tmp_path}/bo.db")
+    settings = ActionSettings(db_url=f"sqlite:///{tmp_path}/bo.db")
     seed(settings)
     from actions.backoffice.repository import BackOffice
 
@@ -79,7 +79,7 @@ def test_reseeding_refreshes_demo_rows_and_keeps_tickets(tmp_path):
 def test_generator_covers_every_state_deterministically(tmp_path):
     def generated(name):
         path = tmp_path / name
-        seed(BackOfficeSettings(db_url=f"sqlite:///{path}"), generate_players=300, random_seed=7)
+        seed(ActionSettings(db_url=f"sqlite:///{path}"), generate_players=300, random_seed=7)
         with sqlite3.connect(path) as conn:
             combos = set(conn.execute("SELECT kind, method, status FROM transactions WHERE id >= 'TX-2'"))
             kyc = {r[0] for r in conn.execute("SELECT status FROM kyc_cases")}

@@ -7,7 +7,6 @@ import pytest
 
 from actions.backoffice.repository import BackOffice
 from actions.backoffice.service import set_backoffice
-from actions.backoffice.settings import BackOfficeSettings
 from actions.bonus import ActionBonusStatus
 from actions.callback import ActionCallbackSubmit
 from actions.fraud import ActionFraudReportSubmit, ActionLockAccount
@@ -16,7 +15,9 @@ from actions.limits import ActionAskLimitAmount, ActionDepositLimitSubmit
 from actions.privacy import ActionPrivacyRequestSubmit
 from actions.self_exclusion import ActionSelfExclusionSubmit
 from actions.tickets import ActionEmailTicketSubmit
+from actions.settings import ActionSettings
 from actions.transactions import ActionTransactionLookup
+from casinra_contracts.stack import MissingSecret
 from conftest import make_tracker, payloads, run_action, slot_events, texts
 
 LOOKUPS = [
@@ -47,8 +48,8 @@ def broken_backoffice(request, tmp_path, monkeypatch):
         url = f"sqlite:///{bad}"
     else:
         url = "postgresql+psycopg2://casinra:secret@127.0.0.1:1/backoffice"
-    monkeypatch.setenv("BACKOFFICE_DB_URL", url)
-    monkeypatch.setenv("BACKOFFICE_CONNECT_TIMEOUT", "1")
+    monkeypatch.setenv("CASINRA_DB_URL", url)
+    monkeypatch.setenv("CASINRA_BACKOFFICE_CONNECT_TIMEOUT", "1")
     set_backoffice(None)
     yield url
     set_backoffice(None)
@@ -100,7 +101,7 @@ class SlowBackOffice(BackOffice):
 
 
 def test_slow_backoffice_times_out(db_path):
-    settings = BackOfficeSettings(db_url=f"sqlite:///{db_path}", call_timeout=0.2)
+    settings = ActionSettings(db_url=f"sqlite:///{db_path}", call_timeout=0.2)
     set_backoffice(SlowBackOffice(settings))
     started = time.monotonic()
     _, messages = run_action(ActionTransactionLookup(), make_tracker("P1001", intent="withdrawal_status"))
@@ -109,21 +110,33 @@ def test_slow_backoffice_times_out(db_path):
     assert elapsed < 1.0, f"the action waited {elapsed:.2f}s"
 
 
-def test_settings_from_env(monkeypatch):
-    monkeypatch.setenv("BACKOFFICE_DB_URL", "postgresql://u:pw@db/x")
-    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "2.5")
-    settings = BackOfficeSettings.from_env()
+def test_settings_from_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASINRA_DB_URL", "postgresql://u:pw@db/x")
+    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "2.5")
+    settings = ActionSettings()
     assert settings.call_timeout == 2.5
     assert "pw" not in settings.redacted_url()
-    monkeypatch.delenv("BACKOFFICE_DB_URL")
-    assert BackOfficeSettings.from_env().db_url.endswith("var/backoffice.db")
-    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "-1")
+    monkeypatch.delenv("CASINRA_DB_URL")
+    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
+    assert ActionSettings().db_url == f"sqlite:///{tmp_path}/backoffice.db"  # the stack's database
+    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "-1")
     with pytest.raises(ValueError):
-        BackOfficeSettings.from_env()
+        ActionSettings()
+
+
+def test_the_action_token_has_no_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
+    monkeypatch.delenv("CASINRA_ACTION_TOKEN", raising=False)
+    with pytest.raises(MissingSecret, match=r"CASINRA_ACTION_TOKEN.*make -s env"):
+        ActionSettings().action_token
+    (tmp_path / "secrets.json").write_text('{"CASINRA_ACTION_TOKEN": "from-the-stack"}')
+    assert ActionSettings().action_token == "from-the-stack"
+    monkeypatch.setenv("CASINRA_ACTION_TOKEN", "from-the-environment")
+    assert ActionSettings().action_token == "from-the-environment"
 
 
 def test_malformed_settings_give_apology(monkeypatch):
-    monkeypatch.setenv("BACKOFFICE_CALL_TIMEOUT", "abc")
+    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "abc")
     set_backoffice(None)
     try:
         _, messages = run_action(ActionKycStatus(), make_tracker("P1002", intent="kyc_status"))

@@ -120,3 +120,16 @@ def test_greeting_uses_the_first_name_only_when_signed_in(domain):
 def test_first_fallback_asks_to_rephrase_and_remembers_it(domain):
     events, messages = run_action(ActionAskRephrase(), make_tracker(None, intent="nlu_fallback"), domain)
     assert slot_events(events)["fallback_once"] is True
+
+
+def test_a_caller_passes_the_risk_and_the_records_it_made(domain):
+    from actions.handoff import request_handoff
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("P1001", intent="report_fraud", text="sms ile gelen linke girdim, şifremi yazdım")
+    events = request_handoff(dispatcher, tracker, risk="phishing", references=["DLD-261201-ABC234"])
+    payload = handoff(dispatcher.messages)
+    assert (payload["risk"], payload["reason"], payload["topic"]) == ("phishing", "safety", "security")
+    assert payload["references"] == ["DLD-261201-ABC234"] and payload["priority"] == "urgent"
+    assert any(e["event"] == "pause" for e in events)

@@ -1,4 +1,5 @@
-"""Integration: the real action server (`rasa run actions`) answers a webhook call as P1001."""
+"""Integration: the real action server (`rasa run actions`): only calls with the action token run
+actions, and it answers a webhook call as P1001."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -21,11 +23,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def post(url: str, body: dict) -> dict:
+TOKEN = "test-action-token"
+
+
+def post(url: str, body: dict, token: str = TOKEN) -> dict:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=20) as response:
         return json.loads(response.read())
+
+
+def start(env: dict, port: int, log) -> subprocess.Popen:
+    return subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture
@@ -33,10 +44,10 @@ def action_server(db_path, tmp_path):
     if not RASA.exists():
         pytest.skip("the .venv-bot environment is not installed")
     port = free_port()
-    env = {**os.environ, "BACKOFFICE_DB_URL": f"sqlite:///{db_path}", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "CASINRA_DB_URL": f"sqlite:///{db_path}", "CASINRA_ACTION_TOKEN": TOKEN,
+           "PYTHONPATH": str(REPO)}
     log = open(tmp_path / "action-server.log", "w")
-    process = subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
-                               cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = start(env, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -92,3 +103,28 @@ def test_transaction_lookup_through_the_webhook(action_server):
     guest = post(f"{action_server}/webhook", body)
     guest_text = "\n".join(r.get("text") or "" for r in guest["responses"])
     assert "oturum açmış olmanız gerekiyor" in guest_text and "1.500,00" not in guest_text
+
+
+def test_calls_without_the_token_are_refused(action_server):
+    body = {"next_action": "action_transaction_lookup", "sender_id": "webhook-test",
+            "tracker": tracker_state("P1001", "withdrawal_status", "çekim talebim ne durumda"),
+            "domain": {}, "version": "3.6.21"}
+    for token in ("wrong", ""):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            post(f"{action_server}/webhook", body, token=token)
+        assert refused.value.code == 401
+        assert "1.500,00" not in refused.value.read().decode()
+    with urllib.request.urlopen(f"{action_server}/health", timeout=5) as health:  # probes need no token
+        assert health.status == 200
+
+
+def test_without_a_token_the_server_does_not_start(db_path, tmp_path):
+    if not RASA.exists():
+        pytest.skip("the .venv-bot environment is not installed")
+    env = {k: v for k, v in os.environ.items() if k != "CASINRA_ACTION_TOKEN"}
+    env.update(CASINRA_DB_URL=f"sqlite:///{db_path}", CASINRA_STATE_DIR=str(tmp_path), PYTHONPATH=str(REPO))
+    with open(tmp_path / "refused.log", "w") as log:
+        process = start(env, free_port(), log)
+        assert process.wait(timeout=60) != 0
+    output = (tmp_path / "refused.log").read_text()
+    assert "CASINRA_ACTION_TOKEN" in output and "make -s env" in output

@@ -11,9 +11,9 @@ from bot.gateway_client import ChannelClient, Identity
 
 @pytest.fixture(scope="session")
 def rasa_url():
-    url = os.environ.get("RASA_URL")
+    url = os.environ.get("CASINRA_RASA_URL")
     if not url:
-        pytest.skip("RASA_URL is not set: run through `make test` (scripts/test.sh starts the stack)")
+        pytest.skip("CASINRA_RASA_URL is not set: run through `make test` (scripts/test.sh starts the stack)")
     return url
 
 
