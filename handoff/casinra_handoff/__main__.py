@@ -1,19 +1,14 @@
-"""`python -m casinra_handoff` runs the gateway with uvicorn on GATEWAY_PORT."""
+"""`python -m casinra_handoff`: the same app as `make run` starts, on the settings' host and port."""
 from __future__ import annotations
-
-import os
 
 import uvicorn
 
-from .settings import Settings
+from .app import create_app, load_settings
 
 
 def main() -> None:
-    settings = Settings()
-    uvicorn.run(
-        "casinra_handoff.app:create_app", factory=True, host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
-        port=settings.gateway_port, log_config=None, proxy_headers=True, ws_max_size=1024 * 1024,
-    )
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port, log_config=None)
 
 
 if __name__ == "__main__":

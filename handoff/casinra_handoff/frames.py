@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 State = Literal["bot", "queued", "assigned", "resolved"]
 Sender = Literal["player", "bot", "agent", "system"]
-Priority = Literal["urgent", "high", "normal"]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ConvId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_\-]+$")]
 Text = Annotated[str, StringConstraints(max_length=100_000)]  # real limit checked with settings
@@ -152,6 +151,8 @@ class WelcomeOut(OutFrame):
 
 
 class StateOut(OutFrame):
+    """While queued or assigned: the topic (players see only `topic_label`); agents also get the
+    priority and the conversation id."""
     type: Literal["state"] = "state"
     conversation_id: str | None = None
     state: State
@@ -159,7 +160,9 @@ class StateOut(OutFrame):
     eta_seconds: int | None = None
     agent: AgentRef | None = None
     topic: str | None = None
+    topic_label: str | None = None
     priority: str | None = None
+    priority_label: str | None = None
 
 
 class TypingOut(OutFrame):
@@ -195,13 +198,27 @@ class HelloOut(OutFrame):
     conversations: list[str]
 
 
-class QueueItem(OutFrame):
+class HandoffView(OutFrame):
+    """The bot's hand-off request as the agent sees it: contract ids with their Turkish labels
+    (`casinra_contracts.topics`)."""
+    topic: str
+    topic_label: str
+    intent: str | None = None
+    intent_label: str | None = None
+    reason: str
+    reason_label: str
+    priority: str
+    priority_label: str
+    risk: str | None = None
+    risk_label: str | None = None
+    summary: str = ""
+    language: str = "tr"
+    references: list[str] = []
+
+
+class QueueItem(HandoffView):
     conversation_id: str
     position: int
-    priority: str
-    topic: str | None = None
-    reason: str | None = None
-    summary: str | None = None
     player: PlayerRef | None = None
     guest: bool
     queued_at: float
@@ -223,7 +240,7 @@ class ConversationOut(OutFrame):
     agent: AgentRef | None = None
     player: PlayerRef | None = None
     guest: bool
-    handoff: dict[str, Any] | None = None
+    handoff: HandoffView | None = None
     transcript: list[MessageOut]
     context: dict[str, Any]
 
@@ -345,6 +362,3 @@ def parse_agent(raw: str | bytes | None, max_bytes: int = 8192, max_text: int = 
 def parse_bus(raw: str | bytes) -> Any:
     return _bus.validate_json(raw)
 
-
-def dump(frame: BaseModel) -> str:
-    return frame.model_dump_json()

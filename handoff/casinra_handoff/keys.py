@@ -37,6 +37,11 @@ class Keys:
         return f"{self.p}:presence"
 
     @property
+    def queue_offline_since(self) -> str:
+        """When the queue was last found with chats waiting and no agent online."""
+        return f"{self.p}:queue_offline_since"
+
+    @property
     def handle_times(self) -> str:
         return f"{self.p}:handle_times"
 

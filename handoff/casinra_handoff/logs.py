@@ -3,20 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
 
-import re
-
-from .pii import mask, mask_text
+from casinra_contracts.pii import mask, mask_text
 
 _TOKEN = re.compile(r"(token=)[^&\s\"']+")
-
-
-def _scrub(text: str) -> str:
-    return _TOKEN.sub(r"\1***", mask_text(text))
-
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
@@ -26,7 +20,7 @@ class JsonFormatter(logging.Formatter):
             "ts": round(time.time(), 3),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": _scrub(record.getMessage()),
+            "msg": _TOKEN.sub(r"\1***", mask_text(record.getMessage())),
         }
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):

@@ -45,6 +45,13 @@ class Subscription:
             raise StopAsyncIteration
         return item  # type: ignore[return-value]
 
+    def drain(self) -> None:
+        """Drop what is waiting (a burst of notifications that one refresh answers)."""
+        while not self.queue.empty():
+            if self.queue.get_nowait() is _CLOSE:
+                self.queue.put_nowait(_CLOSE)
+                return
+
 
 class PubSub(Protocol):
     async def connect(self) -> None: ...

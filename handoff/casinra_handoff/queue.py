@@ -1,24 +1,24 @@
 """The agent queue: a sorted set ordered by priority band, then waiting time.
 
-score = band * 1e13 + queued_at_ms, bands urgent=0, high=1, normal=2. A chat re-queued after an
-agent's grace period goes to the front of its band (score = band * 1e13 + small increasing
-number), so an urgent chat is never pushed behind a normal one.
+score = band * 1e13 + queued_at_ms, with the bands of `casinra_contracts.topics.priority_band`
+(urgent 0, high 1, normal 2). A chat re-queued after an agent's grace period or a transfer to a
+team goes to the front of its band (score = band * 1e13 + a small increasing number), so an
+urgent chat is never pushed behind a normal one.
 """
 from __future__ import annotations
 
 import math
-import time
 
 import redis.asyncio as aioredis
+from casinra_contracts.topics import priority_band
 
 from .keys import Keys
 
-BANDS = {"urgent": 0, "high": 1, "normal": 2}
 BAND_WIDTH = 1e13
 
 
 def score(priority: str | None, queued_at: float, *, front: bool = False) -> float:
-    band = BANDS.get(priority or "normal", 2)
+    band = priority_band(priority)
     if front:
         return band * BAND_WIDTH + queued_at / 1e6  # ~1.7e3: ahead of every ms timestamp
     return band * BAND_WIDTH + queued_at * 1000.0
@@ -56,6 +56,10 @@ class Queue:
         per = await self.avg_handle_time()
         return int(math.ceil(position / max(1, agents_online)) * per)
 
-    @staticmethod
-    def now() -> float:
-        return time.time()
+    async def unattended_since(self, now: float) -> float:
+        """When the queue was first seen waiting with no agent online (shared by every replica)."""
+        await self.r.set(self.k.queue_offline_since, now, nx=True)
+        return float(await self.r.get(self.k.queue_offline_since) or now)
+
+    async def attended(self) -> None:
+        await self.r.delete(self.k.queue_offline_since)

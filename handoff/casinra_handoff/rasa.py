@@ -1,22 +1,16 @@
-"""Client for the Rasa server: signed player turns, tracker events, external intents."""
+"""Client for the Rasa server: signed player turns (`casinra_contracts.signing`, checked by
+`bot/channel.py`), tracker events, external intents."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from typing import Any
 
 import httpx
+from casinra_contracts.signing import signed_headers
 
 
 class RasaError(Exception):
     pass
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
 
 
 class RasaClient:
@@ -29,8 +23,21 @@ class RasaClient:
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    def _params(self) -> dict[str, str]:
-        return {"token": self.token} if self.token else {}
+    async def _call(self, what: str, method: str, path: str, **kw: Any) -> Any:
+        """One request; anything but a 200 with JSON is a `RasaError`."""
+        try:
+            resp = await self.http.request(method, f"{self.base}{path}", **kw)
+            if resp.status_code != 200:
+                raise RasaError(f"rasa {what} returned {resp.status_code}")
+            return resp.json()
+        except httpx.HTTPError as exc:
+            raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc
+        except ValueError as exc:
+            raise RasaError(f"rasa {what} answered with invalid JSON") from exc
+
+    async def _api(self, what: str, method: str, path: str, **kw: Any) -> Any:
+        """A call to Rasa's HTTP API (authenticated with the token)."""
+        return await self._call(what, method, path, params={"token": self.token} if self.token else {}, **kw)
 
     async def send_turn(
         self, conversation_id: str, message: str, kind: str, message_id: str, metadata: dict[str, Any]
@@ -40,59 +47,21 @@ class RasaClient:
              "metadata": metadata},
             ensure_ascii=False,
         ).encode("utf-8")
-        ts = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            "X-Casinra-Timestamp": ts,
-            "X-Casinra-Signature": sign(self.secret, ts, body),
-        }
-        try:
-            resp = await self.http.post(f"{self.base}/webhooks/casinra/webhook", content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc
-        if resp.status_code != 200:
-            raise RasaError(f"rasa webhook returned {resp.status_code}")
-        return _messages(resp.json())
+        headers = {"Content-Type": "application/json", **signed_headers(self.secret, body)}
+        return _messages(await self._call("webhook", "POST", "/webhooks/casinra/webhook", content=body, headers=headers))
 
     async def resume(self, conversation_id: str) -> None:
-        try:
-            resp = await self.http.post(
-                f"{self.base}/conversations/{conversation_id}/tracker/events",
-                # The bot paused right after its hand-off action; an action_listen
-                # makes the next (external) intent a fresh turn that rules can match.
-                params=self._params(),
-                json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}],
-            )
-        except httpx.HTTPError as exc:
-            raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc
-        if resp.status_code != 200:
-            raise RasaError(f"rasa events returned {resp.status_code}")
+        # The bot paused right after its hand-off action; an action_listen makes the next
+        # (external) intent a fresh turn that rules can match.
+        await self._api("events", "POST", f"/conversations/{conversation_id}/tracker/events",
+                        json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}])
 
-    async def trigger_intent(
-        self, conversation_id: str, name: str, entities: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        try:
-            resp = await self.http.post(
-                f"{self.base}/conversations/{conversation_id}/trigger_intent",
-                params=self._params(),
-                json={"name": name, "entities": entities},
-            )
-        except httpx.HTTPError as exc:
-            raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc
-        if resp.status_code != 200:
-            raise RasaError(f"rasa trigger_intent returned {resp.status_code}")
-        return _messages(resp.json())
+    async def trigger_intent(self, conversation_id: str, name: str, entities: dict[str, Any]) -> list[dict[str, Any]]:
+        return _messages(await self._api("trigger_intent", "POST", f"/conversations/{conversation_id}/trigger_intent",
+                                         json={"name": name, "entities": entities}))
 
     async def tracker(self, conversation_id: str) -> dict[str, Any]:
-        try:
-            resp = await self.http.get(
-                f"{self.base}/conversations/{conversation_id}/tracker", params=self._params()
-            )
-        except httpx.HTTPError as exc:
-            raise RasaError(f"rasa unreachable: {exc.__class__.__name__}") from exc
-        if resp.status_code != 200:
-            raise RasaError(f"rasa tracker returned {resp.status_code}")
-        return resp.json()
+        return await self._api("tracker", "GET", f"/conversations/{conversation_id}/tracker")
 
     async def ping(self) -> bool:
         try:

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
+import contextlib
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from starlette.websockets import WebSocketDisconnect
 
 from . import frames as F
 from .auth import AgentIdentity
@@ -18,12 +16,12 @@ from .canned import CannedTopic
 from .deps import BearerToken, CurrentAgent, GatewayDep
 from .history import ReplayCursor
 from .passwords import verify_password
+from .pump import StateFeed, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
-from .sockets import Connection, cancel
+from .sockets import Connection, receive_loop, serve
+from .tasks import cancel
 
-log = logging.getLogger("casinra.agent")
-ATTACHMENT_RE = re.compile(r"^a_[0-9a-f]{32}$")
 router = APIRouter(tags=["agents"])
 
 
@@ -81,7 +79,7 @@ async def list_agents(agent: CurrentAgent, gw: GatewayDep) -> list[AgentListItem
 
 @router.get("/api/queue", response_model=F.QueueOut)
 async def get_queue(agent: CurrentAgent, gw: GatewayDep) -> F.QueueOut:
-    return await gw.queue_snapshot()
+    return await gw.views.queue_snapshot()
 
 
 @router.get("/api/conversations/{conversation_id}", response_model=F.ConversationOut)
@@ -91,7 +89,7 @@ async def get_conversation(conversation_id: str, agent: CurrentAgent, gw: Gatewa
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Sohbet bulunamadı.")
     if not (conv.state == "queued" or conv.agent == agent.username):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Bu sohbet size atanmadı.")
-    snap = await gw.conversation_snapshot(conversation_id)
+    snap = await gw.views.conversation_snapshot(conversation_id)
     assert snap is not None
     return snap
 
@@ -108,69 +106,63 @@ async def download_attachment(
     agent = await gw.sessions.get(token or token_q)
     if agent is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Geçerli bir temsilci oturumu gerekli.")
-    meta = await gw.redis.hgetall(gw.keys.attachment(attachment_id)) if ATTACHMENT_RE.match(attachment_id) else {}
-    if not meta:
+    stored = await gw.attachments.get(attachment_id)
+    if stored is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dosya bulunamadı.")
-    if await gw.owned(agent, meta["conversation_id"]) is None:
+    if await gw.machine.owned(agent, stored.conversation_id) is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Bu dosya size atanmış bir sohbete ait değil.")
-    path = gw.settings.attachments_dir / attachment_id
+    path = gw.attachments.path(attachment_id)
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dosya bulunamadı.")
-    await gw.audit(agent, "attachment_download", meta["conversation_id"], attachment=attachment_id)
-    return FileResponse(path, media_type=meta["content_type"], filename=meta["name"],
+    await gw.audit(agent, "attachment_download", stored.conversation_id, attachment=attachment_id)
+    return FileResponse(path, media_type=stored.ref.content_type, filename=stored.ref.name,
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
 # ---------------------------------------------------------------------- websocket
 class AgentSocket:
+    """One console: the agent's chats (one pump each), the queue, presence, and the agent's frames."""
+
     def __init__(self, gw: Gateway, conn: Connection, agent: AgentIdentity) -> None:
         self.gw = gw
         self.conn = conn
         self.agent = agent
-        self.conv_tasks: dict[str, asyncio.Task[Any]] = {}
+        self.chats: dict[str, asyncio.Task[Any]] = {}
         self.conn_id = uuid.uuid4().hex
 
     async def attach(self, cid: str) -> None:
-        if cid in self.conv_tasks and not self.conv_tasks[cid].done():
+        """Send the conversation frame, then its live frames (until detached)."""
+        if cid in self.chats and not self.chats[cid].done():
             return
         ready = asyncio.Event()
-        self.conv_tasks[cid] = asyncio.create_task(self._conv_pump(cid, ready), name=f"agent-conv:{cid}")
+        self.chats[cid] = asyncio.create_task(self._chat(cid, ready), name=f"agent-chat:{cid}")
         await ready.wait()
 
     async def detach(self, cid: str, reason: str) -> None:
-        task = self.conv_tasks.pop(cid, None)
+        task = self.chats.pop(cid, None)
         if task is not None:
             await cancel(task)
             await self.conn.send(F.ReleasedOut(conversation_id=cid, reason=reason))  # type: ignore[arg-type]
 
-    async def _conv_pump(self, cid: str, ready: asyncio.Event) -> None:
+    async def _chat(self, cid: str, ready: asyncio.Event) -> None:
         gw = self.gw
         try:
             async with gw.bus.subscribe(gw.keys.ch_conv(cid)) as sub:
-                snap = await gw.conversation_snapshot(cid)
+                snap = await gw.views.conversation_snapshot(cid)
                 ready.set()
                 if snap is None:
                     return
                 await self.conn.send(snap)
                 last = max((m.seq or 0 for m in snap.transcript), default=0)
                 cursor = ReplayCursor(gw.history, cid, last, include_internal=True)
-                async for raw in sub:
-                    ev = F.parse_bus(raw)
-                    if isinstance(ev, F.BusHistory):
-                        for frame in await cursor.admit(ev.seq, ev.frame, ev.visibility):
-                            await self.conn.send(frame)
-                    elif isinstance(ev, F.BusTyping) and ev.sender != "agent":
-                        await self.conn.send(F.TypingOut(conversation_id=cid, sender=ev.sender, state=ev.state))
-                    elif isinstance(ev, F.BusState):
-                        conv = await gw.state.get(cid)
-                        if conv is not None:
-                            await self.conn.send(await gw.state_frame(conv, with_id=True))
+                await pump(self.conn, sub, cursor, StateFeed(gw.views, gw.state, self.conn, cid, for_agent=True),
+                           viewer="agent")
         finally:
             ready.set()
 
-    async def agent_events(self) -> None:
+    async def agent_events(self, subscribed: asyncio.Event) -> None:
         async with self.gw.bus.subscribe(self.gw.keys.ch_agent(self.agent.username)) as sub:
-            self._agent_sub_ready.set()
+            subscribed.set()
             async for raw in sub:
                 ev = F.parse_bus(raw)
                 if isinstance(ev, F.BusAgentOpen):
@@ -180,14 +172,11 @@ class AgentSocket:
 
     async def queue_events(self) -> None:
         async with self.gw.bus.subscribe(self.gw.keys.ch_queue) as sub:
-            self._queue_sub_ready.set()
             while True:
-                await self.conn.send(await self.gw.queue_snapshot())
-                raw = await sub.get(timeout=5.0)  # refresh waiting times every few seconds anyway
-                if raw is not None:
+                await self.conn.send(await self.gw.views.queue_snapshot())
+                if await sub.get(timeout=5.0) is not None:  # refresh waiting times every few seconds anyway
                     await asyncio.sleep(0.05)  # coalesce bursts
-                    while not sub.queue.empty():
-                        sub.queue.get_nowait()
+                    sub.drain()
 
     async def heartbeat(self) -> None:
         while True:
@@ -196,45 +185,36 @@ class AgentSocket:
 
     async def handle(self, frame: Any) -> F.ErrorOut | None:
         gw, agent = self.gw, self.agent
-        if isinstance(frame, F.PingIn):
-            await self.conn.send(F.PongOut())
-        elif isinstance(frame, F.ClaimIn):
-            err = await gw.claim(agent, frame.conversation_id)
-            if err:
-                return err
-            await self.attach(frame.conversation_id)
-        elif isinstance(frame, F.AgentMessageIn):
-            return await gw.agent_message(agent, frame)
-        elif isinstance(frame, F.NoteIn):
-            return await gw.note(agent, frame)
-        elif isinstance(frame, F.AgentTypingIn):
+        if isinstance(frame, F.ClaimIn):
+            err = await gw.machine.claim(agent, frame.conversation_id)
+            if err is None:
+                await self.attach(frame.conversation_id)
+            return err
+        if isinstance(frame, (F.AgentMessageIn, F.NoteIn)):
+            return await gw.agent_says(agent, frame)
+        if isinstance(frame, F.AgentTypingIn):
             return await gw.agent_typing(agent, frame.conversation_id, frame.state)
-        elif isinstance(frame, F.TransferIn):
-            return await gw.transfer(agent, frame)
-        elif isinstance(frame, F.ResolveIn):
+        if isinstance(frame, F.TransferIn):
+            return await gw.machine.transfer(agent, frame)
+        if isinstance(frame, F.ResolveIn):
             return await gw.resolve(agent, frame.conversation_id)
-        elif isinstance(frame, F.OpenIn):
-            if await gw.owned(agent, frame.conversation_id) is None:
+        if isinstance(frame, F.OpenIn):
+            if await gw.machine.owned(agent, frame.conversation_id) is None:
                 return F.error("not_assigned", conversation_id=frame.conversation_id)
-            task = self.conv_tasks.pop(frame.conversation_id, None)
-            await cancel(task)
+            await cancel(self.chats.pop(frame.conversation_id, None))
             await self.attach(frame.conversation_id)
         return None
 
     async def run(self) -> None:
-        gw, conn, s = self.gw, self.conn, self.gw.settings
-        self._agent_sub_ready = asyncio.Event()
-        self._queue_sub_ready = asyncio.Event()
+        gw, s = self.gw, self.gw.settings
         await gw.presence.heartbeat(self.agent.username, self.conn_id)
-        tasks = [
-            asyncio.create_task(conn.send_loop(), name="agent-send"),
-            asyncio.create_task(self.heartbeat(), name="agent-heartbeat"),
-            asyncio.create_task(self.agent_events(), name="agent-events"),
-        ]
+        subscribed = asyncio.Event()
+        tasks = [asyncio.create_task(self.heartbeat(), name="agent-heartbeat"),
+                 asyncio.create_task(self.agent_events(subscribed), name="agent-events")]
         try:
-            await self._agent_sub_ready.wait()
-            mine = await gw.assigned_to(self.agent.username)
-            await conn.send(F.HelloOut(
+            await subscribed.wait()
+            mine = await gw.machine.assigned_to(self.agent.username)
+            await self.conn.send(F.HelloOut(
                 agent=F.AgentInfo(username=self.agent.username, display_name=self.agent.display_name, team=self.agent.team),
                 conversations=mine,
             ))
@@ -242,30 +222,14 @@ class AgentSocket:
                 await gw.state.set_fields(cid, offline_since=None)
                 await self.attach(cid)
             tasks.append(asyncio.create_task(self.queue_events(), name="agent-queue"))
-            await gw.publish(gw.keys.ch_queue, F.BusQueueChanged(type="queue_changed"))  # agents_online changed
-            while True:
-                raw = await conn.receive()
-                frame = F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars)
-                if isinstance(frame, F.ErrorOut):
-                    await conn.send(frame)
-                    continue
-                limited = conn.rate_limited(0.2 if isinstance(frame, (F.AgentTypingIn, F.PingIn)) else 1.0)
-                if limited:
-                    limited.ref = getattr(frame, "id", None)
-                    await conn.send(limited)
-                    continue
-                err = await self.handle(frame)
-                if err:
-                    await conn.send(err)
+            await gw.chat.queue_changed()  # agents_online changed
+            await receive_loop(self.conn, lambda raw: F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars),
+                               self.handle)
         finally:
             await gw.presence.leave(self.agent.username, self.conn_id)
-            await cancel(*tasks[1:], *self.conv_tasks.values())
-            await conn.shutdown()
-            await cancel(tasks[0])
-            try:
-                await gw.publish(gw.keys.ch_queue, F.BusQueueChanged(type="queue_changed"))
-            except Exception:
-                pass
+            await cancel(*tasks, *self.chats.values())
+            with contextlib.suppress(Exception):  # best effort: Redis may be what ended the socket
+                await gw.chat.queue_changed()
 
 
 @router.websocket("/ws/agent")
@@ -277,12 +241,4 @@ async def agent_socket(ws: WebSocket, gw: GatewayDep) -> None:
     if agent is None:
         await conn.reject("invalid_token", 4401)
         return
-    gw.metrics.connections.labels("agent").inc()
-    try:
-        await AgentSocket(gw, conn, agent).run()
-    except WebSocketDisconnect:
-        pass
-    except Exception:
-        log.exception("agent socket failed", extra={"agent": agent.username})
-    finally:
-        gw.metrics.connections.labels("agent").dec()
+    await serve(conn, AgentSocket(gw, conn, agent).run, agent=agent.username)

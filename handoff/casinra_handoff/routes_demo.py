@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from . import frames as F
 from .auth import mint_player_token
 from .deps import DemoMode, GatewayDep
+from .service import Gateway
 
 router = APIRouter(prefix="/api/demo", tags=["demo"], dependencies=[DemoMode])
 
@@ -27,9 +28,9 @@ class TokenOut(BaseModel):
     player: F.PlayerRef
 
 
-async def _players(gw) -> list[dict[str, str]]:
+async def _players(gw: Gateway) -> list[dict[str, str]]:
     try:
-        rows = await asyncio.to_thread(gw.backoffice.list_players, 4)
+        rows = [dict(p) for p in await asyncio.to_thread(gw.backoffice.players.first, 4)]
     except Exception:
         rows = []
     return rows or FALLBACK_PLAYERS

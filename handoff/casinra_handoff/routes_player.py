@@ -2,30 +2,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
-import secrets
-import time
 from typing import Annotated
-from urllib.parse import unquote
 
+from casinra_contracts.ids import is_conversation_id
 from fastapi import APIRouter, Header, HTTPException, Query, Request, WebSocket, status
-from fastapi.responses import JSONResponse
-from starlette.websockets import WebSocketDisconnect
 
 from . import frames as F
+from .attachments import content_matches, content_type_of, safe_name
 from .auth import AuthError, PlayerIdentity, verify_player_token
 from .deps import BearerToken, GatewayDep
 from .history import ReplayCursor
+from .pump import StateFeed, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
-from .sockets import Connection, cancel
+from .sockets import Connection, receive_loop, serve
 from .state import Conversation
+from .tasks import cancel
 
-log = logging.getLogger("casinra.player")
 router = APIRouter(tags=["player"])
-
-CID_RE = re.compile(r"^[A-Za-z0-9_\-]{1,80}$")
 
 
 async def _resolve_conversation(
@@ -33,7 +27,7 @@ async def _resolve_conversation(
 ) -> tuple[Conversation | None, bool, str | None]:
     """→ (conversation, resumed, error code)."""
     owner = identity.id if identity else None
-    if cid and CID_RE.match(cid):
+    if cid and is_conversation_id(cid):
         conv = await gw.state.get(cid)
         if conv is not None:
             if conv.player_id != owner:
@@ -64,11 +58,9 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
     if err or conv is None:
         await conn.reject(err or "internal", 4403)
         return
-    cid = conv.id
-    gw.metrics.connections.labels("player").inc()
-    sender = asyncio.create_task(conn.send_loop(), name=f"player-send:{cid}")
-    pump: asyncio.Task | None = None
-    try:
+
+    async def session() -> None:
+        cid = conv.id
         async with gw.bus.subscribe(gw.keys.ch_conv(cid)) as sub, gw.bus.subscribe(gw.keys.ch_queue) as qsub:
             last = await gw.history.last_seq(cid)
             await conn.send(F.WelcomeOut(
@@ -78,99 +70,33 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
             for entry in await gw.history.read(cid, after_seq, upto_seq=last):
                 await conn.send(entry.frame)
             cursor = ReplayCursor(gw.history, cid, max(last, after_seq), include_internal=False)
-            first_state = await gw.state_frame(conv)
-            await conn.send(first_state)
-            pump = asyncio.create_task(_pump(gw, conn, cid, cursor, sub, qsub, first_state), name=f"player-pump:{cid}")
-            await _receive_loop(gw, conn, cid)
-    except WebSocketDisconnect:
-        pass
-    except Exception:
-        log.exception("player socket failed", extra={"conversation_id": cid})
-    finally:
-        gw.metrics.connections.labels("player").dec()
-        await cancel(pump)
-        await conn.shutdown()
-        await cancel(sender)
+            feed = StateFeed(gw.views, gw.state, conn, cid, for_agent=False)
+            await feed.send()
+            events = asyncio.create_task(pump(conn, sub, cursor, feed, viewer="player", queue_sub=qsub),
+                                         name=f"player-pump:{cid}")
+            try:
+                await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
+                                   lambda frame: _handle(gw, conn, cid, frame))
+            finally:
+                await cancel(events)
+
+    await serve(conn, session, conversation_id=conv.id)
 
 
-async def _pump(gw: Gateway, conn: Connection, cid: str, cursor, sub, qsub, last_state: F.StateOut) -> None:
-    """Bus → socket: history (exactly once, in order), typing, state and queue position."""
-    last_sent = last_state.model_dump()
-
-    async def send_state() -> None:
-        nonlocal last_sent
-        conv = await gw.state.get(cid)
-        if conv is None:
-            return
-        frame = await gw.state_frame(conv)
-        dumped = frame.model_dump()
-        if dumped != last_sent:
-            last_sent = dumped
-            await conn.send(frame)
-
-    async def conv_events() -> None:
-        async for raw in sub:
-            ev = F.parse_bus(raw)
-            if isinstance(ev, F.BusHistory):
-                for frame in await cursor.admit(ev.seq, ev.frame, ev.visibility):
-                    await conn.send(frame)
-            elif isinstance(ev, F.BusTyping):
-                if ev.sender != "player":
-                    await conn.send(F.TypingOut(sender=ev.sender, state=ev.state))
-            elif isinstance(ev, F.BusState):
-                await send_state()
-
-    async def queue_events() -> None:
-        async for raw in qsub:
-            if last_sent.get("state") == "queued":
-                await send_state()
-
-    await asyncio.gather(conv_events(), queue_events())
-
-
-async def _receive_loop(gw: Gateway, conn: Connection, cid: str) -> None:
-    s = gw.settings
-
-    async def notify(frame: F.OutFrame) -> None:
-        await conn.send(frame)
-
-    while True:
-        raw = await conn.receive()
-        frame = F.parse_player(raw, s.max_frame_bytes, s.max_text_chars)
-        if isinstance(frame, F.ErrorOut):
-            await conn.send(frame)
-            continue
-        limited = conn.rate_limited(0.2 if isinstance(frame, (F.TypingIn, F.PingIn)) else 1.0)
-        if limited:
-            limited.ref = getattr(frame, "id", None)
-            await conn.send(limited)
-            continue
-        if isinstance(frame, F.PingIn):
-            await conn.send(F.PongOut())
-            continue
-        conv = await gw.state.get(cid)
-        if conv is None:
-            await conn.send(F.error("not_found"))
-            continue
-        err = None
-        if isinstance(frame, F.PlayerMessageIn):
-            err = await gw.player_message(conv, frame, notify)
-        elif isinstance(frame, F.PlayerButtonIn):
-            err = await gw.player_button(conv, frame, notify)
-        elif isinstance(frame, F.TypingIn):
-            await gw.player_typing(conv, frame.state)
-        if err:
-            await conn.send(err)
+async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame) -> F.ErrorOut | None:
+    conv = await gw.state.get(cid)
+    if conv is None:
+        return F.error("not_found")
+    if isinstance(frame, F.PlayerMessageIn):
+        return await gw.player_message(conv, frame, conn.send)
+    if isinstance(frame, F.PlayerButtonIn):
+        return await gw.player_button(conv, frame, conn.send)
+    if isinstance(frame, F.TypingIn):
+        await gw.player_typing(conv, frame.state)
+    return None
 
 
 # ---------------------------------------------------------------------- attachments
-SIGNATURES = {
-    "image/png": [b"\x89PNG\r\n\x1a\n"],
-    "image/jpeg": [b"\xff\xd8\xff"],
-    "application/pdf": [b"%PDF-"],
-}
-
-
 class AttachmentOut(F.OutFrame):
     attachment_id: str
     name: str
@@ -199,8 +125,8 @@ async def upload_attachment(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Sohbet bulunamadı.")
     if conv.player_id != (identity.id if identity else None):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Bu sohbete dosya yükleyemezsiniz.")
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype not in SIGNATURES:
+    ctype = content_type_of(content_type)
+    if ctype is None:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "Yalnızca PNG, JPEG veya PDF yükleyebilirsiniz.")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > s.max_attachment_bytes:
@@ -210,15 +136,7 @@ async def upload_attachment(
         body += chunk
         if len(body) > s.max_attachment_bytes:
             raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "Dosya çok büyük.")
-    if not body or not any(body.startswith(sig) for sig in SIGNATURES[ctype]):
+    if not content_matches(ctype, bytes(body)):
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "Dosya içeriği türüyle uyuşmuyor.")
-    name = re.sub(r"[^\w.\- ]", "_", unquote(x_filename))[:100] or "dosya"
-    aid = "a_" + secrets.token_hex(16)
-    folder = s.attachments_dir
-    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-    await asyncio.to_thread((folder / aid).write_bytes, bytes(body))
-    key = gw.keys.attachment(aid)
-    await gw.redis.hset(key, mapping={"conversation_id": conversation_id, "name": name, "content_type": ctype,
-                                      "size": len(body), "created_at": time.time()})
-    await gw.redis.expire(key, s.conversation_ttl_s)
-    return AttachmentOut(attachment_id=aid, name=name, content_type=ctype, size=len(body))
+    ref = await gw.attachments.save(conversation_id, safe_name(x_filename), ctype, bytes(body))
+    return AttachmentOut(attachment_id=ref.id, name=ref.name, content_type=ref.content_type, size=ref.size)

@@ -1,63 +1,77 @@
-"""One typed settings object, read from the environment (full-stack-fastapi-template style)."""
+"""One typed settings object, read from `CASINRA_*` environment variables.
+
+Defaults follow the local stack (`casinra_contracts.stack`), so a gateway started by hand finds the
+same Redis, back-office database, Rasa server and state folder as `make run`. Secrets have no
+default: each comes from the environment, else from the local stack's `var/<profile>/secrets.json`
+(written by `make run`); without it the gateway refuses to start (`MissingSecret`).
+"""
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from casinra_contracts import stack
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .hours import parse_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
+# field → its environment variable; the demo agents' password is needed in demo mode only
+SECRETS = {"jwt_secret": "CASINRA_JWT_SECRET", "channel_secret": "CASINRA_CHANNEL_SECRET",
+           "rasa_token": "CASINRA_RASA_TOKEN"}
+DEMO_SECRETS = {"demo_agent_password": "CASINRA_DEMO_AGENT_PASSWORD"}
+
+
+def _layout() -> stack.StackLayout:
+    return stack.StackLayout.from_env()
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="CASINRA_", env_file=None, extra="ignore")
 
-    redis_url: str = Field("redis://127.0.0.1:6379/0", alias="REDIS_URL")
-    rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
-    rasa_token: str = Field("", alias="CASINRA_RASA_TOKEN")
-    channel_secret: str = Field("dev-channel-secret", alias="CASINRA_CHANNEL_SECRET")
-    jwt_secret: str = Field("dev-jwt-secret-change-me-32-bytes!", alias="CASINRA_JWT_SECRET")
-    backoffice_db_url: str = Field(
-        f"sqlite:///{REPO_ROOT / 'var' / 'backoffice.db'}", alias="BACKOFFICE_DB_URL"
-    )
-    gateway_port: int = Field(8000, alias="GATEWAY_PORT")
-    demo: bool = Field(False, alias="CASINRA_DEMO")
-    demo_agent_password: str = Field("", alias="CASINRA_DEMO_AGENT_PASSWORD")
-    support_hours: str = Field("00:00-24:00", alias="SUPPORT_HOURS")
-    support_tz: str = Field("Europe/Istanbul", alias="SUPPORT_TZ")
-    widget_dir: Path = Field(REPO_ROOT / "widget", alias="CASINRA_WIDGET_DIR")
-    canned_dir: Path = Field(Path(__file__).resolve().parents[1] / "canned", alias="CASINRA_CANNED_DIR")
-    attachments_dir: Path = Field(REPO_ROOT / "var" / "attachments", alias="CASINRA_ATTACHMENTS_DIR")
-    key_prefix: str = Field("casinra", alias="CASINRA_KEY_PREFIX")
+    # where the other parts live (defaults: the local stack's profile)
+    redis_url: str = Field(default_factory=lambda: _layout().redis_url)
+    db_url: str = Field(default_factory=lambda: _layout().db_url)
+    rasa_url: str = Field(default_factory=lambda: _layout().rasa_url)
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = Field(default_factory=lambda: _layout().port("gateway"))
+    attachments_dir: Path = Field(default_factory=lambda: _layout().state_dir / "attachments")
+    widget_dir: Path = REPO_ROOT / "widget"
+    canned_dir: Path = Path(__file__).resolve().parents[1] / "canned"
+    key_prefix: str = "casinra"
+    demo: bool = False
     # sites allowed to call the REST API from the browser (the widget is embedded on other sites)
-    cors_origins: str = Field("*", alias="CASINRA_CORS_ORIGINS")
+    cors_origins: str = "*"
+    log_level: str = "INFO"
 
-    # grace periods and timings (seconds)
-    agent_grace_s: float = Field(60.0, alias="AGENT_GRACE_S")
-    queue_offline_grace_s: float = Field(30.0, alias="QUEUE_OFFLINE_GRACE_S")
-    presence_heartbeat_s: float = Field(3.0, alias="PRESENCE_HEARTBEAT_S")
-    presence_ttl_s: float = Field(10.0, alias="PRESENCE_TTL_S")
-    sweep_interval_s: float = Field(1.0, alias="SWEEP_INTERVAL_S")
-    conversation_ttl_s: int = Field(7 * 24 * 3600, alias="CONVERSATION_TTL_S")
-    agent_session_ttl_s: int = Field(12 * 3600, alias="AGENT_SESSION_TTL_S")
-    default_handle_time_s: float = Field(180.0, alias="DEFAULT_HANDLE_TIME_S")
-    rasa_timeout_s: float = Field(30.0, alias="RASA_TIMEOUT_S")
+    # secrets (see the module docstring); never printed
+    jwt_secret: str = Field("", repr=False)
+    channel_secret: str = Field("", repr=False)
+    rasa_token: str = Field("", repr=False)
+    demo_agent_password: str = Field("", repr=False)
 
-    # rate limits (token bucket per connection) and size limits
-    player_rate_per_s: float = Field(1.0, alias="PLAYER_RATE_PER_S")
-    player_burst: int = Field(8, alias="PLAYER_BURST")
-    agent_rate_per_s: float = Field(5.0, alias="AGENT_RATE_PER_S")
-    agent_burst: int = Field(30, alias="AGENT_BURST")
-    login_rate_per_min: int = Field(10, alias="LOGIN_RATE_PER_MIN")
-    max_frame_bytes: int = Field(8192, alias="MAX_FRAME_BYTES")
-    max_text_chars: int = Field(2000, alias="MAX_TEXT_CHARS")
-    max_attachment_bytes: int = Field(5 * 1024 * 1024, alias="MAX_ATTACHMENT_BYTES")
+    # live support (Istanbul time) and timings, in seconds
+    support_hours: str = "00:00-24:00"
+    agent_grace_s: float = 60.0
+    queue_offline_grace_s: float = 30.0
+    presence_heartbeat_s: float = 3.0
+    presence_ttl_s: float = 10.0
+    sweep_interval_s: float = 1.0
+    conversation_ttl_s: int = 7 * 24 * 3600
+    agent_session_ttl_s: int = 12 * 3600
+    default_handle_time_s: float = 180.0
+    rasa_timeout_s: float = 30.0
 
-    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    # rate limits (token bucket per connection) and sizes
+    player_rate_per_s: float = 1.0
+    player_burst: int = 8
+    agent_rate_per_s: float = 5.0
+    agent_burst: int = 30
+    login_rate_per_min: int = 10
+    max_frame_bytes: int = 8192
+    max_text_chars: int = 2000
+    max_attachment_bytes: int = 5 * 1024 * 1024
 
     @field_validator("support_hours")
     @classmethod
@@ -65,45 +79,10 @@ class Settings(BaseSettings):
         parse_hours(v)
         return v
 
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.support_tz)
-
-    def within_support_hours(self, now: dt.datetime | None = None) -> bool:
-        now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(self.tz)
-        minute = now.hour * 60 + now.minute
-        for start, end in parse_hours(self.support_hours):
-            if start <= end:
-                if start <= minute < end:
-                    return True
-            elif minute >= start or minute < end:  # wraps midnight, e.g. 22:00-06:00
-                return True
-        return False
-
-    def ensure_demo_password(self) -> str:
-        if not self.demo_agent_password:
-            self.demo_agent_password = secrets.token_urlsafe(9)
-        return self.demo_agent_password
-
-
-def parse_hours(spec: str) -> list[tuple[int, int]]:
-    """`"09:00-18:00,20:00-24:00"` → [(540, 1080), (1200, 1440)] minutes of the day."""
-    out = []
-    for part in spec.split(","):
-        part = part.strip()
-        try:
-            a, b = part.split("-")
-            ha, ma = (int(x) for x in a.split(":"))
-            hb, mb = (int(x) for x in b.split(":"))
-        except ValueError as exc:
-            raise ValueError(f"bad SUPPORT_HOURS range {part!r}, expected HH:MM-HH:MM") from exc
-        start, end = ha * 60 + ma, hb * 60 + mb
-        if not (0 <= start <= 1440 and 0 <= end <= 1440):
-            raise ValueError(f"bad SUPPORT_HOURS range {part!r}")
-        out.append((start, end))
-    return out
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
+    @model_validator(mode="after")
+    def _load_secrets(self) -> "Settings":
+        """Fill every missing secret from the stack's secrets file, or raise `MissingSecret`."""
+        for field, name in {**SECRETS, **(DEMO_SECRETS if self.demo else {})}.items():
+            if not getattr(self, field):
+                setattr(self, field, stack.secret(name))
+        return self

@@ -1,18 +1,24 @@
 """Websocket plumbing shared by the player and agent sockets: an outbound queue drained by a
-dedicated send loop, raw receive, error frames with metrics, rate limiting."""
+dedicated send loop, one receive loop (parse → rate limit → ping → handle), error frames with
+metrics, and the socket's life cycle."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import Any, Awaitable, Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from . import frames as F
 from .metrics import Metrics
 from .ratelimit import TokenBucket
+from .tasks import cancel
 
 log = logging.getLogger("casinra.ws")
+
+LIGHT_FRAMES = (F.TypingIn, F.AgentTypingIn, F.PingIn)  # cheap for the rate limit
+LIGHT_COST = 0.2
 
 
 class Connection:
@@ -78,18 +84,38 @@ class Connection:
                 await self.ws.close()
 
 
-async def cancel(*tasks: asyncio.Task | None, retry_s: float = 0.5) -> None:
-    """Cancel tasks and wait until they have ended.
+async def serve(conn: Connection, session: Callable[[], Awaitable[None]], **log_extra: Any) -> None:
+    """Run a socket's session next to its send loop: a disconnect ends it quietly, an error is
+    logged; either way the socket is closed and the send loop ends."""
+    conn.metrics.connections.labels(conn.role).inc()
+    sender = asyncio.create_task(conn.send_loop(), name=f"{conn.role}-send")
+    try:
+        await session()
+    except WebSocketDisconnect:
+        pass
+    except Exception:
+        log.exception("%s socket failed", conn.role, extra=log_extra)
+    finally:
+        conn.metrics.connections.labels(conn.role).dec()
+        await conn.shutdown()
+        await cancel(sender)
 
-    A library that swallows a cancellation (redis-py 8.0–8.1 did, now and then) would leave a
-    loop running for the life of the process, so a task that is still alive after `retry_s` is
-    cancelled again. The caller's own cancellation is not suppressed."""
-    live = [t for t in tasks if t is not None]
-    pending = {t for t in live if not t.done()}
-    while pending:
-        for t in pending:
-            t.cancel()
-        _, pending = await asyncio.wait(pending, timeout=retry_s)
-    for t in live:
-        if not t.cancelled() and t.exception() is not None:
-            log.debug("task ended with an error", exc_info=t.exception())
+
+async def receive_loop(
+    conn: Connection, parse: Callable[[str | bytes | None], Any], handle: Callable[[Any], Awaitable[F.ErrorOut | None]]
+) -> None:
+    """Every inbound frame: parsed (bad input → its error frame), rate limited, ping answered,
+    anything else handled; an error the handler returns is sent back. Ends on disconnect."""
+    while True:
+        frame = parse(await conn.receive())
+        if isinstance(frame, F.ErrorOut):
+            await conn.send(frame)
+            continue
+        limited = conn.rate_limited(LIGHT_COST if isinstance(frame, LIGHT_FRAMES) else 1.0)
+        if limited:
+            limited.ref = getattr(frame, "id", None)
+            await conn.send(limited)
+        elif isinstance(frame, F.PingIn):
+            await conn.send(F.PongOut())
+        elif err := await handle(frame):
+            await conn.send(err)

@@ -1,11 +1,16 @@
-"""Per-conversation state machine kept in a Redis hash; every transition is one Lua script."""
+"""Per-conversation state kept in a Redis hash; every transition is one atomic Lua script.
+
+`machine.py` decides which transitions happen; this module only stores them.
+"""
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Literal
 
 import redis.asyncio as aioredis
+from casinra_contracts.handoff import Handoff
 from pydantic import BaseModel
 
 from .keys import Keys
@@ -46,10 +51,15 @@ class Conversation(BaseModel):
     player_id: str | None = None
     player_name: str | None = None
     created_at: float = 0.0
+    # the bot's hand-off request (casinra_contracts.handoff.Handoff), kept for the views
     topic: str | None = None
     reason: str | None = None
     priority: str | None = None
     summary: str | None = None
+    intent: str | None = None
+    risk: str | None = None
+    language: str | None = None
+    references: list[str] = []
     queued_at: float | None = None
     handoff_at: float | None = None
     requeued: bool = False
@@ -66,8 +76,19 @@ class Conversation(BaseModel):
         return not self.player_id
 
     @property
-    def owner(self) -> str:
-        return self.player_id or "guest"
+    def handoff(self) -> Handoff | None:
+        """The hand-off request this conversation was queued with (None before any)."""
+        if not self.reason:
+            return None
+        return Handoff.from_dict({
+            "topic": self.topic, "reason": self.reason, "priority": self.priority, "summary": self.summary,
+            "intent": self.intent, "risk": self.risk, "language": self.language, "references": self.references,
+        })
+
+
+def handoff_fields(handoff: Handoff) -> dict[str, object]:
+    """The conversation fields that store a hand-off request (None clears an earlier value)."""
+    return handoff.to_dict()
 
 
 def new_conversation_id() -> str:
@@ -130,6 +151,10 @@ class StateStore:
     async def assigned_ids(self) -> list[str]:
         return sorted(await self.r.smembers(self.k.assigned))
 
+    async def forget_assigned(self, cid: str) -> None:
+        """Drop a stale member of the assigned set (its conversation expired or moved on)."""
+        await self.r.srem(self.k.assigned, cid)
+
     # buttons the bot offered in this conversation: payload -> title
     async def offer_buttons(self, cid: str, buttons: list[tuple[str, str]]) -> None:
         if not buttons:
@@ -145,10 +170,14 @@ class StateStore:
 def _enc(v: object) -> str:
     if isinstance(v, bool):
         return "1" if v else "0"
+    if isinstance(v, (list, tuple)):
+        return json.dumps(list(v), ensure_ascii=False)
     return str(v)
 
 
 def _dec(key: str, v: str) -> object:
     if key in ("requeued", "rasa_paused"):
         return v == "1"
+    if key == "references":
+        return json.loads(v)
     return v

@@ -1,5 +1,6 @@
-"""Fixtures: a real Redis (REDIS_URL or a private redis-server), a stand-in Rasa for unit tests,
-a seeded temporary back-office DB, and gateway processes started with uvicorn."""
+"""Fixtures: a real Redis (CASINRA_REDIS_URL or a private redis-server), a stand-in Rasa for unit
+tests, a seeded temporary back-office DB (the shared schema), and gateway processes started with
+uvicorn the way devstack starts them."""
 from __future__ import annotations
 
 import asyncio
@@ -19,10 +20,10 @@ from typing import Any, Callable
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, insert
+from casinra_contracts.backoffice import schema
+from casinra_contracts.backoffice.engine import make_engine
+from sqlalchemy import insert
 from websockets.asyncio.client import connect
-
-from casinra_handoff import backoffice as bo
 
 from .fake_rasa import FakeRasa
 
@@ -52,13 +53,13 @@ def wait_port(port: int, timeout: float = 15.0) -> None:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Any:
-    url = os.environ.get("REDIS_URL")
+    url = os.environ.get("CASINRA_REDIS_URL")
     if url:
         yield url
         return
     exe = shutil.which("redis-server")
     if not exe:
-        pytest.skip("no REDIS_URL and no redis-server on PATH")
+        pytest.skip("no CASINRA_REDIS_URL and no redis-server on PATH")
     port = free_port()
     proc = subprocess.Popen([exe, "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
                             stdout=subprocess.DEVNULL)
@@ -94,21 +95,21 @@ def fake_rasa() -> Any:
 
 
 def seed_backoffice(url: str) -> None:
-    engine = create_engine(url)
-    bo.metadata.create_all(engine)
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    engine = make_engine(url)
+    schema.metadata.create_all(engine)
+    now = dt.datetime.now(dt.timezone.utc)
     with engine.begin() as c:
-        c.execute(insert(bo.players), [
+        c.execute(insert(schema.players), [
             {"id": "P1001", "name": "Ahmet Yılmaz", "email": "ahmet@example.com", "phone": "+90 532 111 22 33",
              "locked": False, "created_at": now},
             {"id": "P1002", "name": "Elif Demir", "email": "elif@example.com", "phone": "+90 533 444 55 66",
              "locked": False, "created_at": now},
         ])
-        c.execute(insert(bo.kyc_cases), [
+        c.execute(insert(schema.kyc_cases), [
             {"player_id": "P1001", "status": "approved", "reason": None, "updated_at": now},
             {"player_id": "P1002", "status": "pending", "reason": "Adres belgesi eksik", "updated_at": now},
         ])
-        c.execute(insert(bo.transactions), [
+        c.execute(insert(schema.transactions), [
             {"id": "TX-10000001", "player_id": "P1001", "kind": "withdrawal", "method": "bank_transfer",
              "amount_minor": 150000, "currency": "TRY", "status": "pending", "reason": None,
              "created_at": now - dt.timedelta(days=2), "updated_at": now},
@@ -151,23 +152,24 @@ def start_gateway(redis_url: str, fake_rasa: FakeRasa, backoffice_url: str, tmp_
 
     def start(prefix: str | None = None, rasa_url: str | None = None, db_url: str | None = None,
               real: bool = False, **env: str) -> GatewayProc:
-        """real=True: talk to the real Rasa and back-office of the environment (RASA_URL etc.)."""
+        """real=True: talk to the real Rasa and back-office of the running stack (its CASINRA_* env)."""
         if real:
             env = {"CASINRA_RASA_TOKEN": os.environ.get("CASINRA_RASA_TOKEN", ""),
                    "CASINRA_CHANNEL_SECRET": os.environ.get("CASINRA_CHANNEL_SECRET", ""), **env}
-            rasa_url = os.environ["RASA_URL"]
-            db_url = os.environ.get("BACKOFFICE_DB_URL") or db_url
+            rasa_url = os.environ["CASINRA_RASA_URL"]
+            db_url = os.environ.get("CASINRA_DB_URL") or db_url
         prefix = prefix or "t" + uuid.uuid4().hex[:10]
         port = free_port()
         full_env = {
             **os.environ,
-            "REDIS_URL": redis_url, "RASA_URL": rasa_url or fake_rasa.url, "CASINRA_RASA_TOKEN": RASA_TOKEN,
-            "CASINRA_CHANNEL_SECRET": CHANNEL_SECRET, "CASINRA_JWT_SECRET": JWT_SECRET,
-            "BACKOFFICE_DB_URL": db_url or backoffice_url, "CASINRA_DEMO": "1",
+            "CASINRA_STATE_DIR": str(tmp_path / "state"),
+            "CASINRA_REDIS_URL": redis_url, "CASINRA_RASA_URL": rasa_url or fake_rasa.url,
+            "CASINRA_RASA_TOKEN": RASA_TOKEN, "CASINRA_CHANNEL_SECRET": CHANNEL_SECRET,
+            "CASINRA_JWT_SECRET": JWT_SECRET, "CASINRA_DB_URL": db_url or backoffice_url, "CASINRA_DEMO": "1",
             "CASINRA_DEMO_AGENT_PASSWORD": AGENT_PASSWORD, "CASINRA_KEY_PREFIX": prefix,
-            "CASINRA_ATTACHMENTS_DIR": str(tmp_path / "attachments"), "GATEWAY_PORT": str(port),
-            "AGENT_GRACE_S": "2", "PRESENCE_TTL_S": "3", "PRESENCE_HEARTBEAT_S": "0.5",
-            "QUEUE_OFFLINE_GRACE_S": "2", "SWEEP_INTERVAL_S": "0.3", "LOG_LEVEL": "INFO",
+            "CASINRA_GATEWAY_PORT": str(port), "CASINRA_AGENT_GRACE_S": "2", "CASINRA_PRESENCE_TTL_S": "3",
+            "CASINRA_PRESENCE_HEARTBEAT_S": "0.5", "CASINRA_QUEUE_OFFLINE_GRACE_S": "2",
+            "CASINRA_SWEEP_INTERVAL_S": "0.3", "CASINRA_LOG_LEVEL": "INFO",
             **env,
         }
         log = tmp_path / f"gateway-{port}.log"

@@ -1,21 +1,43 @@
-"""A tiny stand-in for the Rasa HTTP API, for the gateway's unit tests ONLY.
+"""A stand-in for the Rasa server, for the gateway's unit tests ONLY (tests/handoff/integration
+talks to the real one).
 
-It speaks the same interface as the real server + bot/channel.py (signed webhook, tracker
-events, trigger_intent, tracker). Integration tests in tests/handoff/integration use real Rasa.
+It speaks the real interface and emits what the real bot emits, built from the shared contract:
+the signed channel of `bot/channel.py` (checked with `casinra_contracts.signing.verify`, a typed
+leading "/" neutralised), Rasa's collected messages (`{"recipient_id", "text"/"buttons"/"custom"}`),
+one hand-off message `Handoff(...).message()` with the contract's topics, reasons and risks (then
+the conversation pauses), the rating buttons of `rating_buttons()` after
+`EXTERNAL_handoff_resolved`, and the e-mail / callback offer after `EXTERNAL_agents_unavailable`.
+Its understanding of Turkish is a handful of keywords; tests must not assert on its wording.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 
+from casinra_contracts.handoff import (
+    EXTERNAL_AGENTS_UNAVAILABLE,
+    EXTERNAL_HANDOFF_RESOLVED,
+    Handoff,
+    rating_buttons,
+    rating_from_payload,
+)
+from casinra_contracts.signing import verify
+from casinra_contracts.topics import DEFAULT_TOPIC, NEUTRAL_INTENTS, topic_of
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-RATING_BUTTONS = [{"title": "★" * i, "payload": '/rate{"rating":%d}' % i} for i in range(5, 0, -1)]
+# What actions/handoff.py offers when the gateway reports that no agent is available.
+UNAVAILABLE_BUTTONS = [{"title": "E-posta ile destek kaydı", "payload": "/email_ticket"},
+                       {"title": "Beni geri arayın", "payload": "/callback_request"}]
+YES_NO = [{"title": "Evet", "payload": "/affirm"}, {"title": "Hayır", "payload": "/deny"}]
+
+# keyword → (intent, the hand-off the bot asks for; None: the bot answers itself)
+SAFETY = Handoff(topic="responsible_gaming", reason="safety", priority="urgent", risk="self_harm",
+                 intent="responsible_gaming", summary="Oyuncu kendine zarar verebileceğini yazdı.")
+FRAUD = Handoff(topic="security", reason="fraud", priority="urgent", risk="unauthorised_activity",
+                intent="report_fraud", summary="Oyuncu hesabında yapmadığı işlemler bildiriyor.")
 
 
 class FakeRasa:
@@ -36,58 +58,59 @@ class FakeRasa:
         ])
 
     async def root(self, request: Request):
-        return PlainTextResponse("Hello from Rasa: 3.6.20 (fake)")
+        return PlainTextResponse("Hello from Rasa: 3.6.21")
 
     def _token_ok(self, request: Request) -> bool:
         return request.query_params.get("token") == self.token
+
+    def _need(self, cid: str) -> str | None:
+        """The player's last substantive intent (what actions/handoff.py reports as the need)."""
+        for ev in reversed(self.events.get(cid, [])):
+            intent = ev["parse_data"]["intent"]["name"]
+            if intent not in NEUTRAL_INTENTS and topic_of(intent):
+                return intent
+        return None
 
     async def webhook(self, request: Request):
         if self.fail:
             return JSONResponse({"error": "down"}, status_code=500)
         raw = await request.body()
-        ts = request.headers.get("X-Casinra-Timestamp", "")
-        sig = request.headers.get("X-Casinra-Signature", "")
-        want = "sha256=" + hmac.new(self.secret.encode(), ts.encode() + b"." + raw, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(sig, want) or abs(time.time() - int(ts or 0)) > 300:
-            return JSONResponse({"error": "bad signature"}, status_code=401)
+        problem = verify(self.secret, request.headers, raw)
+        if problem:
+            return JSONResponse({"error": "unauthorized", "message": problem}, status_code=401)
         body = json.loads(raw)
         self.received.append(body)
         cid, text, kind = body["sender"], body["message"], body["kind"]
-        if kind == "text" and text.startswith("/"):
-            text = " " + text  # neutralised, as bot/channel.py does
-        intent = "nlu_fallback"
-        out: list[dict] = []
-        low = text.lower()
-        if self.paused.get(cid):
-            out = []
-        elif kind == "button" and text.startswith("/rate"):
-            intent = "rate"
-            out = [{"recipient_id": cid, "text": "Değerlendirmeniz için teşekkürler!"}]
-        elif "dolandırıcı" in low or "temsilci" in low or "insan" in low:
-            intent = "report_fraud" if "dolandırıcı" in low else "human_handoff"
-            urgent = intent == "report_fraud"
-            out = [
-                {"recipient_id": cid, "text": "Sizi canlı destek temsilcisine aktarıyorum."},
-                {"recipient_id": cid, "custom": {"handoff": {
-                    "reason": intent, "topic": "security" if urgent else "genel",
-                    "priority": "urgent" if urgent else "normal",
-                    "summary": "Oyuncu dolandırıcılık bildiriyor." if urgent else "Oyuncu canlı destek istedi."}}},
-            ]
-            self.paused[cid] = True
-        elif "çekim" in low:
-            intent = "withdrawal_status"
-            if body["metadata"].get("player_id") == "P1001":
-                out = [{"recipient_id": cid, "text": "TX-10000001 numaralı 1.500,00 TL çekiminiz beklemede."}]
-            else:
-                out = [{"recipient_id": cid, "text": "Hesap bilgileriniz için lütfen giriş yapın."}]
-        else:
-            out = [{"recipient_id": cid, "text": f"Anladım: {text.strip()}",
-                    "buttons": [{"title": "Evet", "payload": "/affirm"}, {"title": "Hayır", "payload": "/deny"}]}]
+        if kind == "text":
+            text = text.lstrip("/ ")  # neutralised, as bot/channel.py does
+        intent, out = self._understand(cid, text, kind, body["metadata"])
         self.events.setdefault(cid, []).append({
             "event": "user", "text": text, "timestamp": time.time(),
             "parse_data": {"intent": {"name": intent, "confidence": 0.93}, "entities": []},
         })
-        return JSONResponse({"messages": out})
+        return JSONResponse({"messages": [{"recipient_id": cid, **m} for m in out]})
+
+    def _understand(self, cid: str, text: str, kind: str, metadata: dict) -> tuple[str, list[dict]]:
+        low = text.lower()
+        if self.paused.get(cid):
+            return "nlu_fallback", []
+        if kind == "button" and rating_from_payload(text) is not None:
+            return "rate", [{"text": "Değerlendirmeniz için teşekkür ederim."}]
+        if "dayanamıyorum" in low or "dolandırıcı" in low:
+            handoff = SAFETY if "dayanamıyorum" in low else FRAUD
+            self.paused[cid] = True
+            return handoff.intent or "", [{"custom": handoff.message()}]
+        if "temsilci" in low or "insan" in low:
+            need = self._need(cid) or "human_handoff"
+            handoff = Handoff(topic=topic_of(need) or DEFAULT_TOPIC, reason="player_request", intent=need,
+                              summary="Oyuncu canlı destek istedi.")
+            self.paused[cid] = True
+            return "human_handoff", [{"custom": handoff.message()}]
+        if "çekim" in low:
+            if metadata.get("player_id") == "P1001":
+                return "withdrawal_status", [{"text": "TX-10000001 numaralı 1.500,00 TL çekiminiz beklemede."}]
+            return "withdrawal_status", [{"text": "Hesap bilgileriniz için lütfen giriş yapın."}]
+        return "nlu_fallback", [{"text": f"Anladım: {text.strip()}", "buttons": YES_NO}]
 
     async def add_events(self, request: Request):
         if not self._token_ok(request):
@@ -96,22 +119,22 @@ class FakeRasa:
         for ev in await request.json():
             if ev.get("event") == "resume":
                 self.paused[cid] = False
-        return JSONResponse({"sender_id": cid})
+        return JSONResponse({"sender_id": cid, "events": self.events.get(cid, [])})
 
     async def trigger(self, request: Request):
         if not self._token_ok(request):
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         cid = request.path_params["cid"]
         body = await request.json()
-        self.triggered.append((cid, body["name"], body.get("entities") or {}))
-        if body["name"] == "EXTERNAL_handoff_resolved":
-            name = body["entities"].get("agent_name", "")
-            msgs = [{"recipient_id": cid, "text": f"Tekrar merhaba! {name} ile görüşmeniz sona erdi. Bizi puanlar mısınız?",
-                     "buttons": RATING_BUTTONS}]
+        name, entities = body["name"], body.get("entities") or {}
+        if name == EXTERNAL_HANDOFF_RESOLVED:
+            msgs = [{"recipient_id": cid, "buttons": rating_buttons(),
+                     "text": f"{entities.get('agent_name')} ile görüşmeniz tamamlandı. Puanlar mısınız?"}]
+        elif name == EXTERNAL_AGENTS_UNAVAILABLE:
+            msgs = [{"recipient_id": cid, "text": "Şu anda temsilcimiz yok.", "buttons": UNAVAILABLE_BUTTONS}]
         else:
-            msgs = [{"recipient_id": cid, "text": "Üzgünüz, şu anda temsilcimiz yok.",
-                     "buttons": [{"title": "E-posta talebi", "payload": "/email_ticket"},
-                                 {"title": "Geri arama", "payload": "/callback_request"}]}]
+            return JSONResponse({"error": f"unknown intent {name}"}, status_code=404)
+        self.triggered.append((cid, name, entities))
         return JSONResponse({"tracker": {}, "messages": msgs})
 
     async def tracker(self, request: Request):

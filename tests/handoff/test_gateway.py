@@ -4,10 +4,18 @@ import json
 import time
 
 import httpx
-import pytest
-from sqlalchemy import create_engine, select
+from casinra_contracts.backoffice import schema
+from casinra_contracts.backoffice.engine import make_engine
+from casinra_contracts.handoff import (
+    EXTERNAL_AGENTS_UNAVAILABLE,
+    EXTERNAL_HANDOFF_RESOLVED,
+    rating_buttons,
+    rating_payload,
+)
+from casinra_contracts.topics import INTENTS, PRIORITIES, REASONS, RISKS, TOPICS
+from sqlalchemy import select
 
-from casinra_handoff import backoffice as bo
+from casinra_handoff import notices
 
 from .conftest import AGENT_PASSWORD, agent_login, is_type, open_ws, player_token
 
@@ -28,6 +36,14 @@ async def agent(gw, username="ayse"):
 
 def bot_text(f):
     return f.get("type") == "message" and f.get("sender") == "bot"
+
+
+def notice(text):
+    return lambda f: f.get("type") == "message" and f.get("sender") == "system" and f["text"] == text
+
+
+def turns_of(fake_rasa, cid):
+    return [b for b in fake_rasa.received if b["sender"] == cid]
 
 
 async def test_health_ready_metrics_openapi(gateway):
@@ -56,8 +72,8 @@ async def test_player_bot_turn_buttons_and_identity(gateway, fake_rasa):
     assert echo["sender"] == "player" and echo["seq"] == 1
     assert (await ws.until(is_type("typing", sender="bot", state=True)))
     reply = await ws.until(bot_text)
-    assert "1.500,00 TL" in reply["text"] and reply["seq"] == 2
-    sent = [b for b in fake_rasa.received if b["sender"] == welcome["conversation_id"]][0]
+    assert reply["seq"] == 2
+    sent = turns_of(fake_rasa, welcome["conversation_id"])[0]
     assert sent["metadata"] == {"player_id": "P1001", "player_name": "Ahmet Yılmaz"}
     assert sent["kind"] == "text" and sent["message_id"]
     # buttons: offered ones are accepted, others refused
@@ -70,7 +86,7 @@ async def test_player_bot_turn_buttons_and_identity(gateway, fake_rasa):
     echo = await ws.until(lambda f: f.get("client_id") == "b2")
     assert echo["text"] == "Evet"
     await ws.until(bot_text)
-    last = [b for b in fake_rasa.received if b["sender"] == welcome["conversation_id"]][-1]
+    last = turns_of(fake_rasa, welcome["conversation_id"])[-1]
     assert last["kind"] == "button" and last["message"] == "/affirm"
     await ws.close()
 
@@ -79,11 +95,10 @@ async def test_guest_gets_no_account_data_and_slash_is_text(gateway, fake_rasa):
     ws, welcome = await player(gateway)
     assert welcome["guest"] is True and welcome["player"] is None
     await ws.send({"type": "message", "id": "g1", "text": "çekim durumum"})
-    reply = await ws.until(bot_text)
-    assert "giriş" in reply["text"]
+    await ws.until(bot_text)
     await ws.send({"type": "message", "id": "g2", "text": "/human_handoff"})
     await ws.until(bot_text)
-    sent = [b for b in fake_rasa.received if b["sender"] == welcome["conversation_id"]]
+    sent = turns_of(fake_rasa, welcome["conversation_id"])
     assert sent[0]["metadata"] == {}
     assert sent[1]["kind"] == "text" and sent[1]["message"] == "/human_handoff"
     await ws.close()
@@ -99,9 +114,18 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     await ws.send({"type": "message", "id": "h2", "text": "temsilci istiyorum, telefonum 0532 123 45 67"})
     queued = await ws.until(is_type("state", state="queued"))
     assert queued["position"] == 1 and queued["eta_seconds"] > 0
+    # the player sees the topic's label, never an intent name or the priority
+    assert (queued["topic"], queued["topic_label"]) == ("payments", TOPICS["payments"])
+    assert queued["priority"] is None and queued["priority_label"] is None
+    await ws.until(notice(notices.QUEUED))
     q = await ag.until(lambda f: f.get("type") == "queue" and any(i["conversation_id"] == cid for i in f["items"]))
     item = next(i for i in q["items"] if i["conversation_id"] == cid)
-    assert item["summary"] and item["player"]["id"] == "P1001" and item["priority"] == "normal"
+    assert item["summary"] and item["player"]["id"] == "P1001"
+    assert (item["topic"], item["topic_label"]) == ("payments", TOPICS["payments"])
+    assert (item["intent"], item["intent_label"]) == ("withdrawal_status", INTENTS["withdrawal_status"][1])
+    assert (item["reason"], item["reason_label"]) == ("player_request", REASONS["player_request"])
+    assert (item["priority"], item["priority_label"]) == ("normal", PRIORITIES["normal"])
+    assert (item["risk"], item["risk_label"], item["language"], item["references"]) == (None, None, "tr", [])
     # while queued, player text is stored but never reaches Rasa
     n_before = len(fake_rasa.received)
     await ws.send({"type": "message", "id": "h3", "text": "bekliyorum"})
@@ -113,15 +137,15 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     assert "bekliyorum" in texts and any("1.500,00" in t for t in texts)
     ctx = conv["context"]
     assert ctx["profile"]["id"] == "P1001" and ctx["profile"]["email"] == "a***@example.com"
-    assert ctx["kyc"]["status"] == "approved"
-    assert ctx["transactions"][0]["id"] in ("TX-10000001", "TX-10000002")
-    assert any(t["amount"] == "1.500,00 TL" for t in ctx["transactions"])
+    assert ctx["kyc"]["status"] == "approved" and ctx["kyc"]["status_label"] == "onaylandı"
+    assert [t["id"] for t in ctx["transactions"]] == ["TX-10000001", "TX-10000002"]
+    assert ctx["transactions"][0]["amount"] == "1.500,00 TL" and ctx["transactions"][0]["kind_label"] == "para çekme"
     assert any(i["intent"] == "withdrawal_status" and i["confidence"] for i in ctx["intents"])
     assert ctx["slots"] == {"transaction_id": "TX-10000001"}
-    assert conv["handoff"]["reason"] == "human_handoff"
+    assert conv["handoff"] == {k: item[k] for k in conv["handoff"]}  # the same view as the queue's
     st = await ws.until(is_type("state", state="assigned"))
-    assert st["agent"] == {"display_name": "Ayşe", "username": None}
-    await ws.until(lambda f: f.get("sender") == "system" and "Ayşe" in f["text"])
+    assert st["agent"] == {"display_name": "Ayşe", "username": None} and st["topic_label"] == TOPICS["payments"]
+    await ws.until(notice(notices.JOINED.format(name="Ayşe")))
     # chat both ways, typing both ways
     await ag.send({"type": "typing", "conversation_id": cid, "state": True})
     await ws.until(is_type("typing", sender="agent", state=True))
@@ -143,28 +167,57 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     await ag.send({"type": "resolve", "conversation_id": cid})
     rel = await ag.until(is_type("released", conversation_id=cid))
     assert rel["reason"] == "resolved"
+    await ws.until(notice(notices.RESOLVED))
     rating = await ws.until(lambda f: bot_text(f) and f["buttons"])
-    assert "Ayşe" in rating["text"]
+    assert rating["buttons"] == rating_buttons()
+    assert (cid, EXTERNAL_HANDOFF_RESOLVED, {"agent_name": "Ayşe"}) in fake_rasa.triggered
     await ws.until(is_type("state", state="bot"))
     frames = list(ws.frames)
     assert not any("iç not" in (f.get("text") or "") for f in frames)  # notes never reach the player
-    await ws.send({"type": "button", "id": "r5", "payload": rating["buttons"][0]["payload"]})
-    await ws.until(lambda f: bot_text(f) and "teşekkür" in f["text"].lower())
-    assert ("EXTERNAL_handoff_resolved" in [t[1] for t in fake_rasa.triggered if t[0] == cid])
+    assert not any("withdrawal_status" in json.dumps(f) for f in frames)  # nor intent names
+    assert [f["text"] for f in frames if f.get("sender") == "system"].count(notices.QUEUED) == 1
+    await ws.send({"type": "button", "id": "r5", "payload": rating_payload(5)})
+    await ws.until(lambda f: f.get("client_id") == "r5")
+    await ws.until(bot_text)
+    assert turns_of(fake_rasa, cid)[-1]["message"] == rating_payload(5)  # the bot resumed and got the rating
     # archive + audit in the back-office DB, PII masked
     await asyncio.sleep(0.5)
-    engine = create_engine(backoffice_url)
+    engine = make_engine(backoffice_url)
     with engine.connect() as c:
-        row = c.execute(select(bo.chat_transcripts).where(bo.chat_transcripts.c.conversation_id == cid)).mappings().one()
-        actions = [r.action for r in c.execute(select(bo.audit_log).where(bo.audit_log.c.target == cid))]
+        row = c.execute(select(schema.chat_transcripts)
+                        .where(schema.chat_transcripts.c.conversation_id == cid)).mappings().one()
+        actions = [r.action for r in c.execute(select(schema.audit_log).where(schema.audit_log.c.target == cid))]
     engine.dispose()
     assert row["agent_username"] == "ayse" and row["rating"] == 5 and row["player_id"] == "P1001"
+    assert (row["topic"], row["priority"]) == ("payments", "normal")
     transcript = json.loads(row["transcript"])
     assert any(t["internal"] for t in transcript)
-    assert "123 45 67" not in row["transcript"] and "[TELEFON]" in row["transcript"]
+    assert "123 45 67" not in row["transcript"] and "[telefon]" in row["transcript"]
     assert {"claim", "message", "note", "resolve"} <= set(actions)
     await ws.close()
     await ag.close()
+
+
+async def test_safety_handoff_is_urgent_flagged_and_first_in_queue(gateway):
+    ag, _, _ = await agent(gateway)
+    first, w1 = await player(gateway, player_token())
+    await first.send({"type": "message", "id": "n1", "text": "temsilci istiyorum"})
+    await first.until(is_type("state", state="queued", position=1))
+    worried, w2 = await player(gateway, player_token("P1002", "Elif Demir"))
+    await worried.send({"type": "message", "id": "s1", "text": "artık dayanamıyorum"})
+    st = await worried.until(is_type("state", state="queued"))
+    assert st["position"] == 1 and st["topic_label"] == TOPICS["responsible_gaming"]
+    await first.until(is_type("state", state="queued", position=2))  # an urgent chat goes ahead
+    q = await ag.until(lambda f: f.get("type") == "queue" and len(f["items"]) == 2)
+    top = q["items"][0]
+    assert top["conversation_id"] == w2["conversation_id"] and top["position"] == 1
+    assert (top["priority"], top["priority_label"]) == ("urgent", PRIORITIES["urgent"])
+    assert (top["risk"], top["risk_label"]) == ("self_harm", RISKS["self_harm"][1])
+    assert (top["reason"], top["reason_label"]) == ("safety", REASONS["safety"])
+    assert q["items"][1]["intent"] == "human_handoff" and q["items"][1]["topic"] == "support"
+    assert not any("self_harm" in json.dumps(f) for f in worried.frames)  # the risk flag is for agents
+    for w in (first, worried, ag):
+        await w.close()
 
 
 async def test_double_claim_exactly_one_wins(gateway):
@@ -309,10 +362,11 @@ async def test_no_agent_online_triggers_agents_unavailable(gateway, fake_rasa):
     cid = welcome["conversation_id"]
     await ws.send({"type": "message", "id": "u1", "text": "temsilci istiyorum"})
     sorry = await ws.until(lambda f: bot_text(f) and f["buttons"])
-    assert "temsilci" in sorry["text"].lower()
-    assert (cid, "EXTERNAL_agents_unavailable", {"reason": "offline"}) in fake_rasa.triggered
+    assert (cid, EXTERNAL_AGENTS_UNAVAILABLE, {"reason": "offline"}) in fake_rasa.triggered
+    assert all(f.get("state") != "queued" for f in ws.frames if f.get("type") == "state")
+    assert not any(f.get("sender") == "system" for f in ws.frames)  # the bot speaks, not the gateway
     # the bot is talking again: its buttons work
-    await ws.send({"type": "button", "id": "u2", "payload": "/email_ticket"})
+    await ws.send({"type": "button", "id": "u2", "payload": sorry["buttons"][0]["payload"]})
     await ws.until(lambda f: f.get("client_id") == "u2")
     await ws.close()
 
@@ -320,12 +374,12 @@ async def test_no_agent_online_triggers_agents_unavailable(gateway, fake_rasa):
 async def test_out_of_hours(start_gateway, fake_rasa):
     hour = time.gmtime().tm_hour
     closed = f"{(hour + 6) % 24:02d}:00-{(hour + 7) % 24:02d}:00"  # (Istanbul is UTC+3) never now
-    gw = start_gateway(SUPPORT_HOURS=closed)
+    gw = start_gateway(CASINRA_SUPPORT_HOURS=closed)
     ag, _, _ = await agent(gw)
     ws, welcome = await player(gw, player_token())
     await ws.send({"type": "message", "id": "o1", "text": "temsilci istiyorum"})
     await ws.until(lambda f: bot_text(f) and f["buttons"])
-    assert (welcome["conversation_id"], "EXTERNAL_agents_unavailable", {"reason": "out_of_hours"}) in fake_rasa.triggered
+    assert (welcome["conversation_id"], EXTERNAL_AGENTS_UNAVAILABLE, {"reason": "out_of_hours"}) in fake_rasa.triggered
     await ws.close()
     await ag.close()
 
@@ -338,11 +392,11 @@ async def test_queued_chat_falls_back_when_agents_leave(gateway, fake_rasa):
     await ag.close()
     await ws.until(is_type("state", state="bot"), timeout=12)
     await ws.until(lambda f: bot_text(f) and f["buttons"])
-    assert (welcome["conversation_id"], "EXTERNAL_agents_unavailable", {"reason": "offline"}) in fake_rasa.triggered
+    assert (welcome["conversation_id"], EXTERNAL_AGENTS_UNAVAILABLE, {"reason": "offline"}) in fake_rasa.triggered
 
 
 async def test_agent_reconnect_within_grace_keeps_chat_then_requeue(start_gateway):
-    gateway = start_gateway(QUEUE_OFFLINE_GRACE_S="20")
+    gateway = start_gateway(CASINRA_QUEUE_OFFLINE_GRACE_S="20")
     ag, _, token = await agent(gateway, "ayse")
     ws, welcome = await player(gateway, player_token())
     cid = welcome["conversation_id"]
@@ -360,8 +414,7 @@ async def test_agent_reconnect_within_grace_keeps_chat_then_requeue(start_gatewa
     await ag2.close()
     # gone for longer than the grace period: re-queued at the front
     await ws.until(is_type("state", state="queued"), timeout=15)
-    sysmsg = await ws.until(lambda f: f.get("sender") == "system" and "sıranın başına" in f["text"])
-    assert sysmsg
+    await ws.until(notice(notices.REQUEUED))
     burak, _, _ = await agent(gateway, "burak")
     q = await burak.until(lambda f: f.get("type") == "queue" and f["items"])
     assert q["items"][0]["conversation_id"] == cid and q["items"][0]["requeued"] is True
@@ -487,5 +540,7 @@ async def test_logs_are_json_and_masked(gateway):
     await ws.send({"type": "message", "id": "l1", "text": "temsilci istiyorum"})
     await ws.until(bot_text)
     await ws.close()
-    lines = [l for l in gateway.log.read_text().splitlines() if l.startswith("{")]
-    assert lines and all(json.loads(l)["level"] for l in lines)
+    log = gateway.log.read_text()
+    lines = [line for line in log.splitlines() if line.startswith("{")]
+    assert lines and all(json.loads(line)["level"] for line in lines)
+    assert AGENT_PASSWORD not in log  # the demo agents' password is never logged

@@ -7,13 +7,14 @@ from casinra_handoff.app import create_app
 from casinra_handoff.settings import Settings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+SECRETS = {"jwt_secret": "j" * 32, "channel_secret": "c" * 32, "rasa_token": "r" * 32}
 
 
 def test_serves_widget_folder(tmp_path):
     (tmp_path / "demo.html").write_text("<title>demo</title>", encoding="utf-8")
     (tmp_path / "console.html").write_text("<title>console</title>", encoding="utf-8")
     (tmp_path / "widget.js").write_text("customElements.define('casinra-chat', class extends HTMLElement {})")
-    app = create_app(Settings(CASINRA_WIDGET_DIR=str(tmp_path)))
+    app = create_app(Settings(widget_dir=tmp_path, **SECRETS))
     c = TestClient(app)
     assert "demo" in c.get("/").text
     assert "console" in c.get("/console").text
@@ -24,12 +25,12 @@ def test_serves_widget_folder(tmp_path):
 
 
 def test_missing_widget_pages_are_404(tmp_path):
-    c = TestClient(create_app(Settings(CASINRA_WIDGET_DIR=str(tmp_path / "nope"))))
+    c = TestClient(create_app(Settings(widget_dir=tmp_path / "nope", **SECRETS)))
     assert c.get("/").status_code == 404
     assert c.get("/console").status_code == 404
 
 
 def test_openapi_documents_rest():
-    schema = TestClient(create_app(Settings())).get("/openapi.json").json()
+    schema = TestClient(create_app(Settings(**SECRETS))).get("/openapi.json").json()
     for path in ("/api/agents/login", "/api/queue", "/api/canned", "/api/attachments", "/healthz", "/readyz"):
         assert path in schema["paths"]

@@ -1,10 +1,10 @@
-"""sockets.cancel: tasks end even when something swallows a cancellation; callers stay cancellable."""
+"""tasks.cancel: tasks end even when something swallows a cancellation; callers stay cancellable."""
 import asyncio
 
 import pytest
 import redis.asyncio as aioredis
 
-from casinra_handoff.sockets import cancel
+from casinra_handoff.tasks import cancel
 
 
 async def test_cancel_stops_a_task_that_swallows_one_cancellation():

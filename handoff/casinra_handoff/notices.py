@@ -1,0 +1,15 @@
+"""Every notice the gateway itself shows the player (system messages), in one place."""
+from __future__ import annotations
+
+QUEUED = "Sizi canlı destek sırasına aldım. Bir temsilci kısa süre içinde sizinle olacak."
+JOINED = "{name} sohbete katıldı."
+TRANSFERRED_TO_AGENT = "Sohbetiniz {name} adlı temsilcimize aktarıldı."
+TRANSFERRED_TO_TEAM = "Sohbetiniz ilgili ekibe aktarıldı; sıranın başına alındınız."
+REQUEUED = "Temsilcimizin bağlantısı koptu; sohbetiniz sıranın başına alındı."
+RESOLVED = "Canlı destek görüşmesi sona erdi."
+BOT_DOWN = "Asistan şu anda yanıt veremiyor. Lütfen biraz sonra tekrar deneyin."
+# when the bot cannot be told that no agent is available (keys: casinra_contracts.handoff.UNAVAILABLE_REASONS)
+UNAVAILABLE = {
+    "offline": "Şu anda çevrim içi temsilcimiz yok. Bize e-posta ile ulaşabilir veya geri arama isteyebilirsiniz.",
+    "out_of_hours": "Canlı destek şu anda mesai saatleri dışında. Bize e-posta ile ulaşabilir veya geri arama isteyebilirsiniz.",
+}
