@@ -14,10 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
-    from actions.backoffice.settings import BackOfficeSettings
+    from actions.settings import ActionSettings
 
 
-def make_engine(settings: "BackOfficeSettings") -> Engine:
+def make_engine(settings: "ActionSettings") -> Engine:
     """Create an engine with connect/lock/statement time-outs for the configured URL."""
     return shared_engine.make_engine(
         settings.db_url, connect_timeout=settings.connect_timeout,
@@ -28,7 +28,7 @@ def make_engine(settings: "BackOfficeSettings") -> Engine:
 class Database:
     """Lazily creates the engine, the schema (optionally) and sessions."""
 
-    def __init__(self, settings: "BackOfficeSettings") -> None:
+    def __init__(self, settings: "ActionSettings") -> None:
         self.settings = settings
         self._engine: Optional[Engine] = None
         self._sessions: Optional[sessionmaker] = None
