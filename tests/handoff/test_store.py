@@ -5,13 +5,14 @@ import uuid
 
 import pytest
 import redis.asyncio as aioredis
+from casinra_contracts.handoff import Handoff
 
 from casinra_handoff.frames import MessageOut
 from casinra_handoff.history import History, ReplayCursor
 from casinra_handoff.keys import Keys
 from casinra_handoff.presence import Presence
 from casinra_handoff.queue import Queue, score
-from casinra_handoff.state import StateStore
+from casinra_handoff.state import StateStore, handoff_fields
 
 
 @pytest.fixture
@@ -134,3 +135,25 @@ async def test_buttons_offered(r, keys):
     await st.offer_buttons(conv.id, [("Evet", "/affirm")])
     assert await st.offered_title(conv.id, "/affirm") == "Evet"
     assert await st.offered_title(conv.id, "/deny") is None
+
+
+async def test_a_handoff_request_is_stored_with_the_conversation(r, keys):
+    st = StateStore(r, keys, 60)
+    conv = await st.create("P1", "Ahmet")
+    assert conv.handoff is None
+    h = Handoff(topic="bonus", reason="dispute", priority="high", summary="özet", intent="bonus_dispute",
+                language="en", references=("TK-1", "DLD-2"))
+    assert await st.transition(conv.id, state="queued", **handoff_fields(h))
+    got = await st.get(conv.id)
+    assert got.handoff == h and got.references == ["TK-1", "DLD-2"]
+    # a later request without risk or intent clears the earlier values
+    assert await st.transition(conv.id, **handoff_fields(Handoff(reason="player_request")))
+    assert (await st.get(conv.id)).handoff == Handoff(reason="player_request")
+
+
+async def test_unattended_queue_time_is_shared_and_cleared(r, keys):
+    q = Queue(r, keys, 180)
+    assert await q.unattended_since(100.0) == 100.0
+    assert await q.unattended_since(130.0) == 100.0  # the first replica's time wins
+    await q.attended()
+    assert await q.unattended_since(140.0) == 140.0
