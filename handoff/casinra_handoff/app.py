@@ -26,10 +26,10 @@ log = logging.getLogger("casinra.app")
 
 
 def load_settings() -> Settings:
-    """The settings, or a clear refusal to start (a secret missing is not a stack trace)."""
+    """The settings, or a clear refusal to start (a missing secret or a bad value, not a stack trace)."""
     try:
         return Settings()
-    except MissingSecret as exc:
+    except (MissingSecret, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         raise SystemExit(f"casinra gateway: cannot start: {exc}") from None
 
 

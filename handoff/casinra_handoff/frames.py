@@ -2,7 +2,7 @@
 
 Inbound frames (player, agent) and internal pub/sub frames are discriminated unions on `type`.
 `parse_player` / `parse_agent` / `parse_bus` are the only entry points that turn raw text into
-frames; they return either a frame or an `ErrorFrame` ready to send back.
+frames; they return either a frame or an `ErrorOut` ready to send back.
 """
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ NOW = datetime(2026, 11, 23, 11, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def players(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'backoffice.db'}")
+def players():
+    engine = make_engine("sqlite://")  # in memory: one connection per thread, kept by the pool
     schema.metadata.create_all(engine)
     with engine.begin() as c:
         c.execute(insert(schema.players), [

@@ -82,3 +82,11 @@ def test_the_gateway_refuses_to_start_without_secrets(env, tmp_path, command):
     assert proc.returncode == 1
     assert "cannot start: CASINRA_JWT_SECRET is not set" in proc.stderr and "make -s env" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_bad_value_is_refused_with_its_name(env, tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CASINRA_")}
+    proc = subprocess.run([sys.executable, "-m", "casinra_handoff"], capture_output=True, text=True, timeout=60,
+                          env={**clean, **SECRETS, "CASINRA_STATE_DIR": str(tmp_path), "CASINRA_SUPPORT_HOURS": "9-18"})
+    assert proc.returncode == 1 and "cannot start" in proc.stderr and "support_hours" in proc.stderr
+    assert "Traceback" not in proc.stderr
