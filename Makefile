@@ -10,11 +10,13 @@ MODEL    := models/casinra.tar.gz
 PROFILE  ?= dev
 PLAYER   ?= P1001
 
-# Everything the trained model depends on: retrain only when one of these changes.
-MODEL_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*/*.yml) \
-                bot/nlu_turkish.py bot/entities.py bot/safety.py bot/safety_keywords.yml \
-                bot/keyword_rescue.py bot/rescue_keywords.yml \
-                bot/turkish.py bot/spacy_model.py
+# Everything the trained model depends on (the data, and the code of every pipeline component with
+# what it imports): retrain only when one of these changes.
+CONTRACTS    := contracts/casinra_contracts
+MODEL_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml) \
+                bot/nlu_turkish.py bot/entities.py bot/intent_classifier.py \
+                bot/keyword_rescue.py bot/rescue_keywords.yml bot/safety.py bot/safety_keywords.yml \
+                bot/spacy_model.py $(CONTRACTS)/text.py $(CONTRACTS)/ids.py $(CONTRACTS)/money.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -44,7 +46,7 @@ train: $(MODEL) ## train the Rasa model if data, domain or config changed
 
 .PHONY: validate
 validate: install ## validate the training data (Rasa's checks plus ours)
-	$(RASA) data validate --domain domain --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
 	$(BOT_PY) -m bot.content validate
 
 .PHONY: report
@@ -56,9 +58,8 @@ bench: install $(MODEL) ## measure NLU quality, training time and parse latency 
 	$(BOT_PY) -m bot.bench
 
 .PHONY: seed
-seed: install ## (re)create the demo back-office database of the dev stack
-	@mkdir -p var/$(PROFILE)
-	$(BOT_PY) -m actions.backoffice.seed --db-url "$(or $(BACKOFFICE_DB_URL),sqlite:///$(CURDIR)/var/$(PROFILE)/backoffice.db)" --generate 500
+seed: install ## (re)create the demo back-office database of the stack (CASINRA_DB_URL, else var/$(PROFILE)/)
+	CASINRA_PROFILE=$(PROFILE) $(BOT_PY) -m actions.backoffice.seed --generate 500
 
 .PHONY: stop
 stop: ## stop a stack left running in the background
@@ -79,11 +80,11 @@ $(BOT_VENV)/.installed: requirements/bot.lock requirements/bot-dev.txt contracts
 system-packages: ## Debian packages: redis-server (and chromium for browser tests)
 	@bash scripts/system-packages.sh
 
-$(SPACY_MODEL)/meta.json: bot/spacy_model.py bot/turkish.py $(BOT_VENV)/.installed
+$(SPACY_MODEL)/meta.json: bot/spacy_model.py $(CONTRACTS)/text.py $(BOT_VENV)/.installed
 	$(BOT_PY) -m bot.spacy_model $(SPACY_MODEL)
 
 $(MODEL): $(MODEL_INPUTS) $(SPACY_MODEL)/meta.json $(BOT_VENV)/.installed
-	$(RASA) train --domain domain --fixed-model-name casinra --out models --num-threads 2
+	$(RASA) train --fixed-model-name casinra --out models --num-threads 2
 	@touch $@
 
 .PHONY: clean

@@ -202,7 +202,7 @@ def main() -> None:
 
     print("training the full model (NLU + dialogue) …", flush=True)
     figures["train_seconds"] = train(
-        ["train", "--domain", "domain", "--force"], "full", models
+        ["train", "--force"], "full", models
     )
     print("evaluating …", flush=True)
     figures["models"]["full pipeline"] = quality(models / "full.tar.gz", with_probe=True)

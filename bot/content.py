@@ -100,7 +100,7 @@ def probe_texts() -> List[str]:
 
 def rasa_validate() -> List[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--domain", "domain", "--fail-on-warnings"],
+        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings"],
         cwd=ROOT, capture_output=True, text=True,
     )
     output = result.stdout + result.stderr
@@ -124,7 +124,7 @@ def domain_intents() -> List[str]:
     from rasa.shared.importers.importer import TrainingDataImporter
 
     importer = TrainingDataImporter.load_from_config(
-        str(ROOT / "config.yml"), str(ROOT / "domain"), [str(ROOT / "data")]
+        str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]
     )
     return importer.get_domain().intents
 

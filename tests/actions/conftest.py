@@ -47,14 +47,7 @@ def backoffice(db_path):
 
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
-    merged: Dict[str, Any] = {"slots": {}, "forms": {}, "responses": {}, "actions": [], "intents": []}
-    for name in ("forms.yml", "account.yml"):
-        data = yaml.safe_load((REPO / "domain" / name).read_text(encoding="utf-8")) or {}
-        for key in ("slots", "forms", "responses"):
-            merged[key].update(data.get(key) or {})
-        for key in ("actions", "intents"):
-            merged[key].extend(data.get(key) or [])
-    return merged
+    return yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
 
 
 def make_tracker(

@@ -37,31 +37,28 @@ def test_ascii_typing_costs_almost_nothing(heldout_scores):
 
 
 def quick_replies():
-    """Every quick-reply button that sends a question, with the (sub-)intent it must reach.
+    """Every quick-reply button that sends a question, with the (sub-)intent it must reach: each
+    payload is a training example of the intent of its answer.
 
     Buttons of form questions (`utter_ask_*`) answer the form and are not questions."""
-    labels = {}
-    data = yaml.safe_load((ROOT / "data" / "nlu" / "quick_replies.yml").read_text(encoding="utf-8"))
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            if line.strip().startswith("- "):
-                labels[line.strip()[2:].strip()] = block["intent"]
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    labels = {m.get("text"): m.get_full_intent() for m in load_data(str(ROOT / "data" / "nlu")).intent_examples}
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     buttons = []
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variants in (domain.get("responses") or {}).items():
-            if name.startswith("utter_ask_"):
-                continue
-            for variant in variants:
-                for button in variant.get("buttons", []):
-                    if not button["payload"].startswith("/"):
-                        buttons.append(button["payload"])
+    for name, variants in (domain.get("responses") or {}).items():
+        if name.startswith("utter_ask_"):
+            continue
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                if not button["payload"].startswith("/"):
+                    buttons.append(button["payload"])
     return [(payload, labels.get(payload)) for payload in sorted(set(buttons))]
 
 
 @pytest.mark.parametrize("payload, expected", quick_replies())
 def test_quick_reply_lands_on_its_answer(parser, payload, expected):
-    assert expected, f"'{payload}' is a button payload but not in data/nlu/quick_replies.yml"
+    assert expected, f"'{payload}' is a button payload but not a training example of its answer's intent"
     parsed = parser.parse(payload)
     intent = parsed["intent"]["name"]
     if "/" in expected:
