@@ -705,7 +705,8 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
       this._sentTyping = false;
     }
 
-    _send() {
+    async _send() {
+      if (this._uploading) await this._uploading;  // a file still uploading goes with the text it was added for
       const text = this._input.value.trim();
       const att = this._attachment;
       if (!text && !att) return;
@@ -759,7 +760,12 @@ form .send:disabled { background: #c9cbd8; cursor: default; }
     }
 
     // ---------------------------------------------------------------- attachments
-    async _pickFile() {
+    _pickFile() {
+      const upload = this._upload().finally(() => { if (this._uploading === upload) this._uploading = null; });
+      this._uploading = upload;
+    }
+
+    async _upload() {
       const file = this._file.files && this._file.files[0];
       this._file.value = "";
       if (!file) return;

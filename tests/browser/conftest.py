@@ -41,6 +41,12 @@ def internal_ids(text: str) -> list[str]:
     return found
 
 
+def capitalised(label: str) -> str:
+    """A lower-case contract label as a table cell shows it ("inceleniyor" → "İnceleniyor")."""
+    first = {"i": "İ", "ı": "I"}.get(label[:1], label[:1].upper())
+    return first + label[1:]
+
+
 # one bot turn goes through the gateway, Rasa (2 CPU cores shared) and the action server
 BOT_TIMEOUT_MS = int(os.environ.get("BROWSER_BOT_TIMEOUT_MS", "45000"))
 

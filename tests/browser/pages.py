@@ -154,6 +154,14 @@ class Console:
     def composer(self, cid: str) -> Locator:
         return self.panel(cid).locator("textarea")
 
+    def resolve(self, cid: str) -> None:
+        """Close the chat as resolved (if it is still this agent's) and wait for the read-only banner."""
+        panel = self.panel(cid)
+        button = panel.get_by_role("button", name="Çözüldü olarak kapat")
+        if panel.count() and button.is_visible():
+            button.click()
+            expect(panel.locator(".released-banner")).to_be_visible()
+
     def reply(self, cid: str, text: str) -> None:
         box = self.composer(cid)
         box.fill(text)

@@ -1,11 +1,15 @@
-"""The agent console with two agents: urgent signal, waiting-time colours, tabs with unread counts, transfer."""
+"""The agent console with two agents: urgent signal, waiting-time colours, tabs with unread counts, transfer;
+the contract's Turkish labels in the queue and the context panel, and a safety risk flagged at the top of both."""
 from __future__ import annotations
 
 import re
 
+from casinra_contracts.backoffice.labels import KYC_STATUS_LABELS
+from casinra_contracts.topics import PRIORITIES, RISKS, TOPICS
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .conftest import internal_ids, shot
+from .conftest import capitalised, internal_ids, shot
 from .pages import Console, Widget
 
 
@@ -33,7 +37,11 @@ def test_urgent_signal_tabs_unread_and_transfer(new_page, gateway_url, agent_pas
     expect(guest.queue_status).to_be_visible()
     urgent_cid = guest.conversation_id
     urgent_item = ayse.queue_item(urgent_cid)
-    expect(urgent_item.locator(".prio")).to_have_text("Acil")
+    expect(urgent_item.locator(".prio")).to_have_text(PRIORITIES["urgent"])
+    # the contract's Turkish labels, never an internal name
+    expect(urgent_item.locator(".qi-topic-label")).to_have_text(TOPICS["responsible_gaming"])
+    for item in (urgent_item, ayse.queue_item(elif_cid)):
+        assert internal_ids(item.inner_text()) == [], item.inner_text()
     expect(ayse_page.locator("casinra-console")).to_have_attribute("data-alert", "urgent")
     expect(ayse_page.locator("casinra-console")).to_have_attribute("data-last-signal", "urgent")
     titles = {ayse_page.title()}
@@ -65,7 +73,7 @@ def test_urgent_signal_tabs_unread_and_transfer(new_page, gateway_url, agent_pas
     ayse.tab(elif_cid).click()
     expect(ayse.tab(elif_cid).locator(".unread")).to_have_count(0)
     expect(ayse.panel(elif_cid).locator(".msg.player").last).to_contain_text("Adres belgemi yükledim")
-    expect(ayse_page.locator(".context-body .kyc")).to_contain_text("Beklemede")
+    expect(ayse_page.locator(".context-body .kyc")).to_contain_text(capitalised(KYC_STATUS_LABELS["pending"]))
 
     # transfer Elif's chat to Burak (finance), with a note only agents see
     panel = ayse.panel(elif_cid)
@@ -98,18 +106,20 @@ def test_urgent_signal_tabs_unread_and_transfer(new_page, gateway_url, agent_pas
     expect(guest.page.locator("casinra-chat .quick.rating")).to_be_visible()
 
 
-def test_queue_and_context_show_the_contract_labels_and_the_safety_risk(new_page, gateway_url, agent_password):  # type: ignore[no-untyped-def]
-    from casinra_contracts.topics import RISKS, TOPICS
-
+def test_safety_risk_heads_the_queue_row_the_chat_and_the_context(new_page, gateway_url, agent_password):  # type: ignore[no-untyped-def]
     agent_page, _ = new_page(1440, 900)
     ayse = Console(agent_page, gateway_url).login("ayse", agent_password)
     player_page, _ = new_page(1000, 760)
     w = Widget(player_page, gateway_url).open_demo("P1003")
     w.open()
     w.send("hesabım çalındı, biri şifremi değiştirmiş")
-    # queued at once, or after at most one yes/no question ("shall I lock your account now?")
-    w.page.wait_for_function("""() => { const el = document.querySelector('casinra-chat');
-        return el.dataset.state === 'queued' || !!el.shadowRoot.querySelector('.log .quick:not(.done) button:not(:disabled)'); }""")
+    # queued at once, or after at most one yes/no question ("shall I lock your account now?") — issue 10
+    try:
+        w.page.wait_for_function("""() => { const el = document.querySelector('casinra-chat');
+            return el.dataset.state === 'queued'
+                || !!el.shadowRoot.querySelector('.log .quick:not(.done) button:not(:disabled)'); }""")
+    except PlaywrightTimeoutError:
+        raise AssertionError("neither queued nor one yes/no question; the player saw:\n" + w.visible_text()) from None
     w.page.wait_for_timeout(1500)  # a state frame may follow the bot's message
     if not w.queue_status.is_visible():
         w.msgs("bot").last.locator(".quick button").first.click()
@@ -117,7 +127,7 @@ def test_queue_and_context_show_the_contract_labels_and_the_safety_risk(new_page
     cid = w.conversation_id
 
     item = ayse.queue_item(cid)
-    expect(item.locator(".prio")).to_have_text("Acil")
+    expect(item.locator(".prio")).to_have_text(PRIORITIES["urgent"])
     expect(item.locator(".qi-topic-label")).to_have_text(TOPICS["security"])
     risk = item.locator(".risk")
     expect(risk).to_be_visible()
@@ -130,15 +140,15 @@ def test_queue_and_context_show_the_contract_labels_and_the_safety_risk(new_page
 
     # claimed: the risk heads the context panel and the chat's header; the hand-off shows labels only
     ayse.claim(cid)
-    first = ayse.context.locator(":scope > *").first
-    expect(first).to_have_class(re.compile(r"\brisk\b"))
-    expect(first).to_have_text(risk_text)
-    expect(ayse.panel(cid).locator(".conv-risk .risk")).to_have_text(risk_text)
-    handoff = ayse.context.locator(".handoff")
-    expect(handoff).to_contain_text(TOPICS["security"])
-    assert internal_ids(handoff.inner_text()) == [], handoff.inner_text()
-    shot(agent_page, "22-console-risk-context")
-    assert internal_ids(w.visible_text()) == [], w.visible_text()
-
-    ayse.panel(cid).get_by_role("button", name="Çözüldü olarak kapat").click()
-    expect(ayse.panel(cid).locator(".released-banner")).to_be_visible()
+    try:
+        first = ayse.context.locator(":scope > *").first
+        expect(first).to_have_class(re.compile(r"\brisk\b"))
+        expect(first).to_have_text(risk_text)
+        expect(ayse.panel(cid).locator(".conv-risk .risk")).to_have_text(risk_text)
+        handoff = ayse.context.locator(".handoff")
+        expect(handoff).to_contain_text(TOPICS["security"])
+        assert internal_ids(handoff.inner_text()) == [], handoff.inner_text()
+        shot(agent_page, "22-console-risk-context")
+        assert internal_ids(w.visible_text()) == [], w.visible_text()
+    finally:
+        ayse.resolve(cid)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from casinra_contracts.backoffice.labels import KYC_STATUS_LABELS
+from casinra_contracts.topics import PRIORITIES, TOPICS
 from playwright.sync_api import expect
 
-from .conftest import shot
+from .conftest import capitalised, shot
 from .pages import Console, Widget
 
 PNG_1PX = bytes.fromhex(
@@ -68,7 +70,8 @@ def test_player_and_agent_full_journey(new_page, gateway_url, agent_password):  
     item = console.queue_item(cid)
     expect(item).to_be_visible()
     expect(item).to_contain_text("Ahmet Yılmaz")
-    expect(item.locator(".prio")).to_have_text(re.compile("Acil|Yüksek|Normal"))
+    expect(item.locator(".prio")).to_have_text(re.compile("|".join(PRIORITIES.values())))
+    expect(item.locator(".qi-topic-label")).to_have_text(re.compile("|".join(map(re.escape, TOPICS.values()))))
     expect(item.locator(".wait")).to_have_class(re.compile(r"wait (fresh|warm|late)"))
     expect(item.locator(".qi-summary")).not_to_be_empty()
     expect(agent_page).to_have_title(re.compile(r"\(\d+\) sırada"))
@@ -80,7 +83,7 @@ def test_player_and_agent_full_journey(new_page, gateway_url, agent_password):  
     expect(panel.locator(".msg.player").filter(has_text="Çekim talebim ne durumda?")).to_be_visible()
     ctx = agent_page.locator(".context-body")
     expect(ctx.locator("table.tx")).to_contain_text("1.500,00 TL")
-    expect(ctx.locator(".kyc")).to_contain_text("Onaylandı")
+    expect(ctx.locator(".kyc")).to_contain_text(capitalised(KYC_STATUS_LABELS["approved"]))
     expect(ctx.locator(".intents")).to_contain_text("withdrawal_status")
     expect(ctx.locator(".intents .pct").first).to_have_text(re.compile(r"%\d+"))
     expect(console.queue_item(cid)).to_have_count(0)

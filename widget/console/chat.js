@@ -64,7 +64,8 @@ class ConsoleChat extends HTMLElement {
     const bits = [d.player ? d.player.id : "misafir"];
     if (ho.topic) bits.push(label(ho, "topic"));
     if (ho.priority) bits.push("öncelik: " + label(ho, "priority"));
-    this.sub.replaceChildren(bits.join(" · "), languageBadge(ho) ? " " : null, languageBadge(ho));
+    const lang = languageBadge(ho);
+    this.sub.replaceChildren(...[bits.join(" · "), lang && " ", lang].filter(Boolean));
     this.risk.replaceChildren(...[riskFlag(ho)].filter(Boolean));
   }
 

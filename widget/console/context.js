@@ -44,7 +44,7 @@ function kycSection(kyc) {
   const st = kyc.status;
   const cls = st === "approved" ? "ok" : st === "rejected" ? "bad" : "warn";
   return section("kyc", "KYC",
-    h("p", null, h("span", { class: "badge " + cls }, backofficeLabel(kyc, "status", "kyc")),
+    h("p", null, h("span", { class: "badge " + cls }, backofficeLabel(kyc, "status")),
       kyc.reason ? h("span", { class: "muted" }, " — " + kyc.reason) : null));
 }
 

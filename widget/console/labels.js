@@ -1,6 +1,7 @@
-// What the console shows for ids. Topic, intent, reason, priority and risk labels come from the server
-// (the shared contract, `casinra_contracts.topics`), in `<key>_label` fields next to the ids; the console
-// keeps no copy of them. A missing label falls back to the raw id: agents may see an id, players never.
+// What the console shows for ids. Topic, intent, reason, priority and risk labels (`casinra_contracts.topics`)
+// and back-office labels (`casinra_contracts.backoffice.labels`) come from the server in `<key>_label` fields
+// next to the ids; the console keeps no copy of them. A missing label falls back to the raw id: agents may
+// see an id, players never.
 
 /** label(item, "topic") → item.topic_label, else item.topic, else `fallback`. */
 export function label(obj, key, fallback = "") {
@@ -11,26 +12,17 @@ export function label(obj, key, fallback = "") {
   return typeof raw === "string" && raw ? raw : fallback;
 }
 
-// Back-office values of the context panel, used only when the server sends no `<key>_label`.
-const BACKOFFICE = {
-  kyc: { approved: "Onaylandı", pending: "Beklemede", rejected: "Reddedildi", not_started: "Başlatılmadı", none: "Başlatılmadı" },
-  kind: { deposit: "Yatırım", withdrawal: "Çekim", bonus: "Bonus", adjustment: "Düzeltme" },
-  status: {
-    pending: "Beklemede", processing: "İşleniyor", completed: "Tamamlandı", failed: "Başarısız", rejected: "Reddedildi",
-    cancelled: "İptal edildi", reversed: "İade edildi",
-  },
-  method: {
-    bank_transfer: "Havale/EFT", papara: "Papara", credit_card: "Kredi kartı", debit_card: "Banka kartı",
-    ewallet: "E-cüzdan", e_wallet: "E-cüzdan", crypto: "Kripto",
-  },
-};
+/** "onaylandı" → "Onaylandı", "inceleniyor" → "İnceleniyor" (the server's labels are lower case, for sentences). */
+export function capitalise(text) {
+  return text ? text.charAt(0).toLocaleUpperCase("tr-TR") + text.slice(1) : "";
+}
 
-/** backofficeLabel(tx, "status") → tx.status_label, else the small table above, else the raw value. */
-export function backofficeLabel(obj, key, table = key) {
+/** A back-office code in the context panel (KYC status, transaction kind, method, status): the server's
+ * `<key>_label` (`casinra_contracts.backoffice.labels`), capitalised for a table cell; else the raw code. */
+export function backofficeLabel(obj, key) {
   const text = obj && obj[key + "_label"];
-  if (typeof text === "string" && text) return text;
-  const raw = obj && obj[key];
-  return (raw && BACKOFFICE[table] && BACKOFFICE[table][raw]) || raw || "";
+  if (typeof text === "string" && text) return capitalise(text);
+  return (obj && obj[key]) || "";
 }
 
 const languageNames = (() => {
