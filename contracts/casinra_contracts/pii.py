@@ -16,8 +16,9 @@ NAME = "[ad]"
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[A-Za-z]{2,}")
 _IBAN = re.compile(r"\bTR\s?\d{2}(?:\s?[0-9A-Z]){22}\b", re.IGNORECASE)
-_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
-_NATIONAL_ID = re.compile(r"(?<!\d)[1-9]\d{10}(?!\d)")
+# Digits inside an identifier (a hex conversation id, a reference) are not personal data.
+_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_NATIONAL_ID = re.compile(r"(?<!\w)[1-9]\d{10}(?!\w)")
 _PHONE = re.compile(r"(?<![\w+])(?:\+?90[ -]?|0)?\(?5\d{2}\)?[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}(?!\d)")
 
 

@@ -20,3 +20,9 @@ def test_names_and_nested_values():
     assert mask({"a": ["tel 05321234567"], "n": 3}) == {"a": ["tel [telefon]"], "n": 3}
     assert mask_email("ahmet@example.com") == "a***@example.com"
     assert mask_phone("+90 532 123 45 67") == "**********67"
+
+
+def test_digits_inside_identifiers_are_not_personal_data():
+    cid = "c_15af795dbc2840193801234567890123"
+    assert mask_text(f"conversation {cid} failed") == f"conversation {cid} failed"
+    assert mask_text("kart: 4111111111111111.") == "kart: [kart ****1111]."
