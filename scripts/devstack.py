@@ -35,8 +35,6 @@ BOT_VENV = ROOT / ".venv-bot"
 GW_VENV = ROOT / ".venv-gw"
 MODEL = ROOT / "models" / "casinra.tar.gz"
 
-PORTS = PROFILES
-SECRET_NAMES = SECRETS
 
 
 @dataclass
@@ -56,15 +54,16 @@ class Stack:
         return self.layout.port(service)
 
     def secrets(self) -> dict[str, str]:
-        path = self.state / "secrets.json"
+        """The stack's secrets: the environment's, else the secrets file's (missing ones are made)."""
+        path = self.layout.secrets_file
         stored = json.loads(path.read_text()) if path.exists() else {}
-        missing = [name for name in SECRET_NAMES if name not in stored]
+        missing = [name for name in SECRETS if name not in stored]
         for name in missing:
             stored[name] = secrets.token_urlsafe(18 if name == "CASINRA_DEMO_AGENT_PASSWORD" else 32)
         if missing:
             path.write_text(json.dumps(stored, indent=2))
             path.chmod(0o600)
-        return {name: os.environ.get(name) or stored[name] for name in SECRET_NAMES}
+        return {name: os.environ.get(name) or stored[name] for name in SECRETS}
 
     def redis_url(self) -> str:
         if self.profile == "dev" and os.environ.get("CASINRA_REDIS_URL"):
@@ -83,12 +82,8 @@ class Stack:
             "CASINRA_DB_URL": self.db_url(),
             "CASINRA_DEMO": os.environ.get("CASINRA_DEMO", "1"),
             **self.secrets(),
-            # Transition: the names services read before the CASINRA_ prefix (removed once none does).
-            "REDIS_URL": self.redis_url(),
-            "RASA_URL": f"http://127.0.0.1:{self.port('rasa')}",
-            "GATEWAY_URL": f"http://127.0.0.1:{self.port('gateway')}",
-            "GATEWAY_PORT": str(self.port("gateway")),
-            "BACKOFFICE_DB_URL": self.db_url(),
+            # Transition: a name read before the CASINRA_ prefix (tests/browser, handoff/Makefile.inc).
+            "GATEWAY_URL": self.layout.gateway_url,
         }
         return env
 
@@ -264,7 +259,7 @@ def alive(pid: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["up", "start", "stop", "env"])
-    parser.add_argument("--profile", choices=sorted(PORTS), default="dev")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="dev")
     args = parser.parse_args()
     stack = Stack(args.profile)
 
