@@ -17,7 +17,6 @@ from actions.self_exclusion import ActionSelfExclusionSubmit
 from actions.tickets import ActionEmailTicketSubmit
 from actions.settings import ActionSettings
 from actions.transactions import ActionTransactionLookup
-from casinra_contracts.stack import MissingSecret
 from conftest import make_tracker, payloads, run_action, slot_events, texts
 
 LOOKUPS = [
@@ -108,31 +107,6 @@ def test_slow_backoffice_times_out(db_path):
     elapsed = time.monotonic() - started
     assert_apology(messages)
     assert elapsed < 1.0, f"the action waited {elapsed:.2f}s"
-
-
-def test_settings_from_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("CASINRA_DB_URL", "postgresql://u:pw@db/x")
-    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "2.5")
-    settings = ActionSettings()
-    assert settings.call_timeout == 2.5
-    assert "pw" not in settings.redacted_url()
-    monkeypatch.delenv("CASINRA_DB_URL")
-    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
-    assert ActionSettings().db_url == f"sqlite:///{tmp_path}/backoffice.db"  # the stack's database
-    monkeypatch.setenv("CASINRA_BACKOFFICE_CALL_TIMEOUT", "-1")
-    with pytest.raises(ValueError):
-        ActionSettings()
-
-
-def test_the_action_token_has_no_default(monkeypatch, tmp_path):
-    monkeypatch.setenv("CASINRA_STATE_DIR", str(tmp_path))
-    monkeypatch.delenv("CASINRA_ACTION_TOKEN", raising=False)
-    with pytest.raises(MissingSecret, match=r"CASINRA_ACTION_TOKEN.*make -s env"):
-        ActionSettings().action_token
-    (tmp_path / "secrets.json").write_text('{"CASINRA_ACTION_TOKEN": "from-the-stack"}')
-    assert ActionSettings().action_token == "from-the-stack"
-    monkeypatch.setenv("CASINRA_ACTION_TOKEN", "from-the-environment")
-    assert ActionSettings().action_token == "from-the-environment"
 
 
 def test_malformed_settings_give_apology(monkeypatch):
