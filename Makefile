@@ -20,6 +20,9 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml) \
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa's training cache, outside the project: plain `rasa test` reads every file below the
+# current folder as possible test data and fails on the cache's files (make env exports it too).
+export RASA_CACHE_DIRECTORY ?= $(HOME)/.cache/casinra-destek/rasa
 
 .PHONY: help
 help: ## list the targets
@@ -89,7 +92,7 @@ $(MODEL): $(MODEL_INPUTS) $(SPACY_MODEL)/meta.json $(BOT_VENV)/.installed
 
 .PHONY: clean
 clean: ## remove trained models and local state (keeps the virtual environments)
-	rm -rf models var results .rasa
+	rm -rf models var results .rasa $(RASA_CACHE_DIRECTORY)
 
 -include handoff/Makefile.inc
 gateway-install::

@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backoffice.repository import BackOffice, TicketInfo
-
 from actions.common import latest_intent
 from actions.identity import player_id_of
 from actions.parsing import is_none_answer, parse_email

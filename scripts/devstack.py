@@ -85,6 +85,8 @@ class Stack:
             # Transition: a name read before the CASINRA_ prefix (tests/browser, handoff/Makefile.inc).
             "GATEWAY_URL": self.layout.gateway_url,
         }
+        if os.environ.get("RASA_CACHE_DIRECTORY"):  # set by the Makefile: Rasa's cache, outside the project
+            env["RASA_CACHE_DIRECTORY"] = os.environ["RASA_CACHE_DIRECTORY"]
         return env
 
     # processes ---------------------------------------------------------
