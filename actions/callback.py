@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.backoffice.repository import BackOfficeUnavailable
 from actions.backoffice.service import ask
 from actions.common import AccountAction
-from actions.forms_common import mask_phone, reset
+from actions.forms_common import mask_phone
 from actions.identity import player_id_of
 from actions.parsing import national_number, parse_mobile_phone, parse_time_window
 from casinra_contracts.text import fold_words
@@ -67,12 +67,10 @@ WINDOW_BUTTONS = [{"title": t, "payload": t} for t in ("Hemen", "Sabah", "Öğle
 class ActionCallbackSubmit(AccountAction):
     requires_player = False
 
+    form_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "action_callback_submit"
-
-    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
-        super().on_unavailable(dispatcher, tracker, domain)
-        return reset(*FORM_SLOTS)
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
@@ -88,4 +86,4 @@ class ActionCallbackSubmit(AccountAction):
             text=(f"Geri arama talebinizi aldım. Referans numaranız: {ticket.reference}. Temsilcimiz sizi "
                   f"{when} {mask_phone(phone)} numaralı telefondan arayacak. Dilerseniz görüşmeyi "
                   "Türkçe dışında bir dilde de yapabilirsiniz; çok dilli temsilcilerimiz var."))
-        return reset(*FORM_SLOTS)
+        return self.cleared()

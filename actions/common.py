@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backoffice.repository import BackOfficeUnavailable
@@ -49,25 +49,31 @@ class AccountAction(Action, ABC):
     """An action that acts for the signed-in player.
 
     Guests get a polite refusal and a human; a back-office that is down or slow gets an
-    apology and a human. Subclasses implement :meth:`act` with the verified player id.
+    apology and a human. Subclasses implement :meth:`act` with the verified player id. A form's
+    submit action names the form's slots in `form_slots`: they are cleared whatever the outcome,
+    so the next request starts empty.
     """
 
     requires_player = True
+    form_slots: Tuple[Text, ...] = ()
 
     @abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
         ...
 
+    def cleared(self) -> List[EventType]:
+        return [SlotSet(slot, None) for slot in self.form_slots]
+
     def on_guest(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                  domain: Dict[Text, Any]) -> List[EventType]:
         refuse_guest(dispatcher)
-        return []
+        return self.cleared()
 
     def on_unavailable(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: Dict[Text, Any]) -> List[EventType]:
         apologise_unavailable(dispatcher)
-        return []
+        return self.cleared()
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:

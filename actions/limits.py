@@ -15,7 +15,7 @@ from actions.backoffice.labels import LIMIT_TYPE_LABELS, PERIOD_LABELS
 from actions.backoffice.repository import BackOfficeUnavailable, LimitChange
 from actions.backoffice.service import ask
 from actions.common import AccountAction, latest_text
-from actions.forms_common import is_activation_turn, reset
+from actions.forms_common import is_activation_turn
 from actions.identity import player_id_of
 from actions.parsing import parse_limit_period, parse_limit_type, wants_removal
 from casinra_contracts.dates import format_datetime
@@ -158,16 +158,14 @@ def describe_change(change: LimitChange) -> str:
 
 
 class ActionDepositLimitSubmit(AccountAction):
+    form_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "action_deposit_limit_submit"
 
     def on_guest(self, dispatcher, tracker, domain) -> List[EventType]:
         dispatcher.utter_message(response="utter_deposit_limit_sign_in_needed")
-        return reset(*FORM_SLOTS)
-
-    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
-        super().on_unavailable(dispatcher, tracker, domain)
-        return reset(*FORM_SLOTS)
+        return self.cleared()
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
@@ -179,4 +177,4 @@ class ActionDepositLimitSubmit(AccountAction):
                                                    limit_type=limit_type,
                                                    conversation_id=tracker.sender_id))
         dispatcher.utter_message(text=describe_change(change))
-        return reset(*FORM_SLOTS)
+        return self.cleared()

@@ -22,7 +22,6 @@ from actions.forms_common import (
     open_ticket_with_contact,
     optional,
     reply_address,
-    reset,
 )
 from actions.parsing import is_none_answer, parse_privacy_type
 from casinra_contracts.dates import format_date
@@ -69,12 +68,10 @@ TYPE_BUTTONS = [{"title": "Verilerime erişmek", "payload": "verilerime erişmek
 class ActionPrivacyRequestSubmit(AccountAction):
     requires_player = False  # guests may file a request too; they give an e-mail address
 
+    form_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "action_privacy_request_submit"
-
-    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
-        super().on_unavailable(dispatcher, tracker, domain)
-        return reset(*FORM_SLOTS)
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
@@ -98,4 +95,4 @@ class ActionPrivacyRequestSubmit(AccountAction):
                          "işlemler) yasal süre boyunca saklanır; diğer verileriniz silinir ya da anonim hâle "
                          "getirilir.")
         dispatcher.utter_message(text=" ".join(parts))
-        return reset(*FORM_SLOTS)
+        return self.cleared()

@@ -13,7 +13,6 @@ from rasa_sdk.types import DomainDict
 from actions.backoffice.labels import EXCLUSION_LABELS
 from actions.backoffice.service import ask
 from actions.common import AccountAction
-from actions.forms_common import reset
 from actions.handoff import NEED_SLOT
 from actions.parsing import parse_exclusion_period, parse_yes_no
 from casinra_contracts.dates import format_datetime
@@ -79,11 +78,13 @@ class ActionAskExclusionConfirmed(Action):
 
 
 class ActionSelfExclusionSubmit(AccountAction):
+    form_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "action_self_exclusion_submit"
 
     def _after(self) -> List[EventType]:
-        return [SlotSet(NEED_SLOT, INTENT), *reset(*FORM_SLOTS)]
+        return [SlotSet(NEED_SLOT, INTENT), *self.cleared()]
 
     def on_guest(self, dispatcher, tracker, domain) -> List[EventType]:
         dispatcher.utter_message(

@@ -19,7 +19,6 @@ from actions.forms_common import (
     open_ticket_with_contact,
     optional,
     reply_address,
-    reset,
     transaction_id_from_trigger,
     validate_optional_transaction_id,
 )
@@ -65,12 +64,10 @@ class ValidateEmailTicketForm(GuestContactSlot, FormValidationAction):
 class ActionEmailTicketSubmit(AccountAction):
     requires_player = False
 
+    form_slots = FORM_SLOTS
+
     def name(self) -> Text:
         return "action_email_ticket_submit"
-
-    def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
-        super().on_unavailable(dispatcher, tracker, domain)
-        return reset(*FORM_SLOTS)
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any], player_id: Optional[str]) -> List[EventType]:
@@ -87,4 +84,4 @@ class ActionEmailTicketSubmit(AccountAction):
         if tx_id:
             text += f" {tx_id} numaralı işlemi konu satırına ekledim; bu, incelemeyi hızlandırır."
         dispatcher.utter_message(text=text)
-        return reset(*FORM_SLOTS)
+        return self.cleared()

@@ -59,6 +59,7 @@ def test_unreachable_backoffice_gets_apology_and_human(broken_backoffice, action
     events, messages = run_action(action, make_tracker("P1001", intent=intent, slots=slots))
     assert_apology(messages)
     assert "/human_handoff" in payloads(messages)
+    assert slot_events(events) == {slot: None for slot in action.form_slots}  # a form starts empty again
 
 
 def test_fraud_submit_failure_still_hands_off(broken_backoffice):
