@@ -110,11 +110,10 @@ class Stack:
             "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
             "--port", str(self.port("rasa")),
         ]
-        if (GW_VENV / "bin" / "uvicorn").exists():
-            cmds["gateway"] = [
-                str(GW_VENV / "bin" / "uvicorn"), "casinra_handoff.app:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(self.port("gateway")),
-            ]
+        if (GW_VENV / "bin" / "python").exists():
+            # host and port from CASINRA_GATEWAY_HOST/PORT (see env()); `-m casinra_handoff` runs uvicorn
+            # with the gateway's websocket protocol and without proxy-header rewriting
+            cmds["gateway"] = [str(GW_VENV / "bin" / "python"), "-m", "casinra_handoff"]
         return cmds
 
     def healthy(self, service: str) -> bool:

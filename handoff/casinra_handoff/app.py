@@ -8,10 +8,10 @@ from typing import AsyncIterator
 
 from casinra_contracts.stack import MissingSecret
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from . import __version__
+from . import __version__, errors
+from .cors import Cors
 from .logs import setup_logging
 from .routes_admin import router as admin_router
 from .routes_agent import router as agent_router
@@ -63,11 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    app.add_middleware(
-        CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
-        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "X-Filename"],
-        allow_credentials=False,
-    )
+    app.add_middleware(Cors, origins=settings.cors_origins)
+    errors.install(app)
     app.include_router(admin_router)
     app.include_router(agent_router)
     app.include_router(player_router)

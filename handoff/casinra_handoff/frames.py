@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 State = Literal["bot", "queued", "assigned", "resolved"]
 Sender = Literal["player", "bot", "agent", "system"]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-ConvId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_\-]+$")]
+CONV_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,80}$"  # casinra_contracts.ids.CONVERSATION_ID_RE
+ConvId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=CONV_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(max_length=100_000)]  # real limit checked with settings
 
 
@@ -319,6 +320,10 @@ ERROR_MESSAGES = {
     "agent_offline": "Hedef temsilci çevrim dışı.",
     "invalid_attachment": "Ek dosya bulunamadı veya geçersiz.",
     "empty_message": "Boş mesaj gönderilemez.",
+    "invalid_text": "Mesajda geçersiz karakter var (eşi olmayan UTF-16 vekil karakteri).",
+    "unavailable": "Hizmet kısa bir süre için kullanılamıyor; mesajınız alınmadı, lütfen birazdan tekrar gönderin.",
+    "flood": "Çok fazla hızlı veya geçersiz mesaj gönderildi; bağlantı kapatılıyor.",
+    "slow_consumer": "Mesajlar okunmadığı için bağlantı kapatılıyor; yeniden bağlanın.",
     "internal": "Beklenmeyen bir hata oluştu.",
 }
 
@@ -327,16 +332,36 @@ def error(code: str, message: str | None = None, **kw: Any) -> ErrorOut:
     return ErrorOut(code=code, message=message or ERROR_MESSAGES.get(code, code), **kw)
 
 
+def encodable(value: Any) -> bool:
+    """False when a string inside `value` holds a lone UTF-16 surrogate (JSON's `\\ud800`): such a
+    string cannot be stored, published or sent back as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(encodable(k) and encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(encodable(v) for v in value)
+    return True
+
+
 def _parse(adapter: TypeAdapter[Any], raw: str | bytes | None, max_bytes: int, max_text: int) -> Any:
     if raw is None or isinstance(raw, (bytes, bytearray)):
         return error("binary_not_supported")
-    if len(raw.encode("utf-8")) > max_bytes:
+    if len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
         return error("frame_too_large", details={"max_bytes": max_bytes})
     try:
         data = json.loads(raw)
+        clean = encodable(data)
     except (ValueError, RecursionError):
         return error("invalid_json")
+    if not clean:
+        return error("invalid_frame", ERROR_MESSAGES["invalid_text"])
     ref = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    ref = ref[:64] if ref else None
     try:
         frame = adapter.validate_python(data)
     except ValidationError as exc:

@@ -105,3 +105,11 @@ class ReplayCursor:
         )
         self.last = seq
         return [e.frame for e in entries]
+
+    async def catch_up(self) -> list[MessageOut]:
+        """Every frame stored after the last one admitted (after pub/sub messages may have been
+        lost: a Redis restart, a reconnect)."""
+        entries = await self.history.read(self.cid, self.last, include_internal=True)
+        if entries:
+            self.last = max(self.last, entries[-1].seq)
+        return [e.frame for e in entries if e.visibility == "all" or self.include_internal]

@@ -6,12 +6,17 @@
 
 `MemoryPubSub` serves one process (unit tests); `RedisPubSub` fans out across gateway replicas.
 Payloads are strings; typing them is the caller's job (frames.parse_bus).
+
+Redis pub/sub forgets what is published while a subscriber is disconnected. After the Redis
+connection comes back (redis-py re-subscribes by itself), every subscription receives `RESYNC`:
+its consumer re-reads what it shows from Redis (history after its last seq, the state, the queue).
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from typing import AsyncIterator, Protocol
 
@@ -20,6 +25,7 @@ import redis.asyncio as aioredis
 log = logging.getLogger(__name__)
 
 _CLOSE = object()
+RESYNC = "\x00resync"  # not a JSON frame: "re-read from Redis, messages may have been missed"
 
 
 class Subscription:
@@ -84,6 +90,11 @@ class _Fanout:
             del self._subs[sub.channel]
             return True
         return False
+
+    def resync(self) -> None:
+        for subs in self._subs.values():
+            for sub in subs:
+                sub.queue.put_nowait(RESYNC)
 
     def close_all(self) -> None:
         for subs in self._subs.values():
@@ -151,6 +162,8 @@ class RedisPubSub:
 
     async def _read(self) -> None:
         assert self._pubsub is not None
+        broken_since: float | None = None
+        delay = 0.1
         while True:
             try:
                 if not self._pubsub.subscribed:
@@ -158,6 +171,10 @@ class RedisPubSub:
                     self._ready.clear()
                     continue
                 msg = await self._pubsub.get_message(timeout=1.0)
+                if broken_since is not None:  # reconnected and re-subscribed
+                    log.warning("redis pub/sub reconnected", extra={"down_s": round(time.monotonic() - broken_since, 2)})
+                    broken_since, delay = None, 0.1
+                    self._fanout.resync()
                 if not msg:
                     continue
                 if msg.get("type") == "message":
@@ -168,9 +185,12 @@ class RedisPubSub:
                         ev.set()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # connection hiccup: log and retry
-                log.exception("redis pub/sub reader error")
-                await asyncio.sleep(0.5)
+            except Exception as exc:  # Redis restarting: retry with backoff, one line per outage
+                if broken_since is None:
+                    broken_since = time.monotonic()
+                    log.warning("redis pub/sub connection lost, reconnecting", extra={"error": repr(exc)})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
@@ -179,7 +199,12 @@ class RedisPubSub:
         async with self._lock:
             if self._fanout.add(sub):
                 confirmed = self._confirm.setdefault(channel, asyncio.Event())
-                await self._pubsub.subscribe(channel)
+                try:
+                    await self._pubsub.subscribe(channel)
+                except BaseException:  # Redis down: no half-made subscription is left behind
+                    self._fanout.remove(sub)
+                    self._confirm.pop(channel, None)
+                    raise
                 self._ready.set()
                 # wait until Redis confirms, so nothing published after this returns is missed
                 with contextlib.suppress(asyncio.TimeoutError):

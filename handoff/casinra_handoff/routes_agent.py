@@ -6,20 +6,23 @@ import contextlib
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, WebSocket, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, WebSocket, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from . import frames as F
+from .attachments import ATTACHMENT_ID
 from .auth import AgentIdentity
 from .canned import CannedTopic
 from .deps import BearerToken, CurrentAgent, GatewayDep
 from .history import ReplayCursor
 from .passwords import verify_password
-from .pump import StateFeed, pump
+from .outage import TRANSIENT
+from .pubsub import RESYNC
+from .pump import StateFeed, parse_bus, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
-from .sockets import Connection, receive_loop, serve
+from .sockets import CLOSE_TRY_AGAIN, Connection, receive_loop, resilient, serve
 from .tasks import cancel
 
 router = APIRouter(tags=["agents"])
@@ -82,8 +85,12 @@ async def get_queue(agent: CurrentAgent, gw: GatewayDep) -> F.QueueOut:
     return await gw.views.queue_snapshot()
 
 
-@router.get("/api/conversations/{conversation_id}", response_model=F.ConversationOut)
-async def get_conversation(conversation_id: str, agent: CurrentAgent, gw: GatewayDep) -> F.ConversationOut:
+ConversationId = Annotated[str, Path(pattern=F.CONV_ID_PATTERN)]
+AttachmentId = Annotated[str, Path(pattern=ATTACHMENT_ID.pattern)]
+
+
+@router.get("/api/conversations/{conversation_id}", response_model=F.ConversationOut, responses={403: {}, 404: {}})
+async def get_conversation(conversation_id: ConversationId, agent: CurrentAgent, gw: GatewayDep) -> F.ConversationOut:
     conv = await gw.state.get(conversation_id)
     if conv is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Sohbet bulunamadı.")
@@ -101,7 +108,7 @@ async def canned(agent: CurrentAgent, gw: GatewayDep) -> list[CannedTopic]:
 
 @router.get("/api/attachments/{attachment_id}", response_class=FileResponse)
 async def download_attachment(
-    attachment_id: str, gw: GatewayDep, token: BearerToken, token_q: Annotated[str | None, Query(alias="token")] = None,
+    attachment_id: AttachmentId, gw: GatewayDep, token: BearerToken, token_q: Annotated[str | None, Query(alias="token")] = None,
 ) -> FileResponse:
     agent = await gw.sessions.get(token or token_q)
     if agent is None:
@@ -121,7 +128,11 @@ async def download_attachment(
 
 # ---------------------------------------------------------------------- websocket
 class AgentSocket:
-    """One console: the agent's chats (one pump each), the queue, presence, and the agent's frames."""
+    """One console: the agent's chats (one pump each), the queue, presence, and the agent's frames.
+
+    Every background loop survives a short Redis outage (`sockets.resilient`): the heartbeat keeps
+    the agent online, the queue and the chats catch up when Redis is back; a longer outage ends the
+    socket with an error frame, and the console reconnects."""
 
     def __init__(self, gw: Gateway, conn: Connection, agent: AgentIdentity) -> None:
         self.gw = gw
@@ -130,12 +141,16 @@ class AgentSocket:
         self.chats: dict[str, asyncio.Task[Any]] = {}
         self.conn_id = uuid.uuid4().hex
 
+    def _loop(self, name: str, body: Any, **extra: Any) -> asyncio.Task[None]:
+        return asyncio.create_task(resilient(self.conn, name, body, give_up_s=self.gw.settings.redis_retry_s,
+                                             agent=self.agent.username, **extra), name=name)
+
     async def attach(self, cid: str) -> None:
         """Send the conversation frame, then its live frames (until detached)."""
         if cid in self.chats and not self.chats[cid].done():
             return
         ready = asyncio.Event()
-        self.chats[cid] = asyncio.create_task(self._chat(cid, ready), name=f"agent-chat:{cid}")
+        self.chats[cid] = self._loop(f"agent-chat:{cid}", lambda resumed: self._chat(cid, ready), conversation_id=cid)
         await ready.wait()
 
     async def detach(self, cid: str, reason: str) -> None:
@@ -145,6 +160,8 @@ class AgentSocket:
             await self.conn.send(F.ReleasedOut(conversation_id=cid, reason=reason))  # type: ignore[arg-type]
 
     async def _chat(self, cid: str, ready: asyncio.Event) -> None:
+        """The conversation frame, then its live frames; after an outage it starts again with a
+        fresh conversation frame (the console replaces the chat with it)."""
         gw = self.gw
         try:
             async with gw.bus.subscribe(gw.keys.ch_conv(cid)) as sub:
@@ -156,21 +173,31 @@ class AgentSocket:
                 last = max((m.seq or 0 for m in snap.transcript), default=0)
                 cursor = ReplayCursor(gw.history, cid, last, include_internal=True)
                 await pump(self.conn, sub, cursor, StateFeed(gw.views, gw.state, self.conn, cid, for_agent=True),
-                           viewer="agent")
+                           viewer="agent", give_up_s=gw.settings.redis_retry_s)
         finally:
             ready.set()
 
-    async def agent_events(self, subscribed: asyncio.Event) -> None:
+    async def agent_events(self, subscribed: asyncio.Event, resumed: bool) -> None:
         async with self.gw.bus.subscribe(self.gw.keys.ch_agent(self.agent.username)) as sub:
             subscribed.set()
+            if resumed:
+                await self.reconcile()
             async for raw in sub:
-                ev = F.parse_bus(raw)
+                if raw == RESYNC:
+                    await self.reconcile()
+                    continue
+                ev = parse_bus(raw)
                 if isinstance(ev, F.BusAgentOpen):
                     await self.attach(ev.conversation_id)
                 elif isinstance(ev, F.BusAgentRelease):
                     await self.detach(ev.conversation_id, ev.reason)
 
-    async def queue_events(self) -> None:
+    async def reconcile(self) -> None:
+        """After lost bus messages: attach every chat this agent owns that is not shown yet."""
+        for cid in await self.gw.machine.assigned_to(self.agent.username):
+            await self.attach(cid)
+
+    async def queue_events(self, resumed: bool) -> None:
         async with self.gw.bus.subscribe(self.gw.keys.ch_queue) as sub:
             while True:
                 await self.conn.send(await self.gw.views.queue_snapshot())
@@ -178,7 +205,10 @@ class AgentSocket:
                     await asyncio.sleep(0.05)  # coalesce bursts
                     sub.drain()
 
-    async def heartbeat(self) -> None:
+    async def heartbeat(self, resumed: bool) -> None:
+        if resumed:  # presence may have lapsed: let the queue know the agent is back
+            await self.gw.presence.heartbeat(self.agent.username, self.conn_id)
+            await self.gw.chat.queue_changed()
         while True:
             await self.gw.presence.heartbeat(self.agent.username, self.conn_id)
             await asyncio.sleep(self.gw.settings.presence_heartbeat_s)
@@ -209,8 +239,8 @@ class AgentSocket:
         gw, s = self.gw, self.gw.settings
         await gw.presence.heartbeat(self.agent.username, self.conn_id)
         subscribed = asyncio.Event()
-        tasks = [asyncio.create_task(self.heartbeat(), name="agent-heartbeat"),
-                 asyncio.create_task(self.agent_events(subscribed), name="agent-events")]
+        tasks = [self._loop("agent-heartbeat", self.heartbeat),
+                 self._loop("agent-events", lambda resumed: self.agent_events(subscribed, resumed))]
         try:
             await subscribed.wait()
             mine = await gw.machine.assigned_to(self.agent.username)
@@ -221,14 +251,14 @@ class AgentSocket:
             for cid in mine:
                 await gw.state.set_fields(cid, offline_since=None)
                 await self.attach(cid)
-            tasks.append(asyncio.create_task(self.queue_events(), name="agent-queue"))
+            tasks.append(self._loop("agent-queue", self.queue_events))
             await gw.chat.queue_changed()  # agents_online changed
             await receive_loop(self.conn, lambda raw: F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars),
                                self.handle)
         finally:
-            await gw.presence.leave(self.agent.username, self.conn_id)
             await cancel(*tasks, *self.chats.values())
             with contextlib.suppress(Exception):  # best effort: Redis may be what ended the socket
+                await gw.presence.leave(self.agent.username, self.conn_id)
                 await gw.chat.queue_changed()
 
 
@@ -236,8 +266,13 @@ class AgentSocket:
 async def agent_socket(ws: WebSocket, gw: GatewayDep) -> None:
     s = gw.settings
     await ws.accept()
-    conn = Connection(ws, gw.metrics, "agent", TokenBucket(s.agent_rate_per_s, s.agent_burst))
-    agent = await gw.sessions.get(ws.query_params.get("token"))
+    conn = Connection(ws, gw.metrics, "agent", TokenBucket(s.agent_rate_per_s, s.agent_burst),
+                      TokenBucket(1.0, s.flood_strikes))
+    try:
+        agent = await gw.sessions.get(ws.query_params.get("token"))
+    except TRANSIENT:
+        await conn.reject("unavailable", CLOSE_TRY_AGAIN)
+        return
     if agent is None:
         await conn.reject("invalid_token", 4401)
         return

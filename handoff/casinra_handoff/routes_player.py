@@ -15,11 +15,13 @@ from .history import ReplayCursor
 from .pump import StateFeed, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
-from .sockets import Connection, receive_loop, serve
+from .outage import TRANSIENT
+from .sockets import CLOSE_TRY_AGAIN, Connection, receive_loop, serve
 from .state import Conversation
 from .tasks import cancel
 
 router = APIRouter(tags=["player"])
+MAX_SEQ_DIGITS = 15  # far above any conversation; a larger number is not a seq
 
 
 async def _resolve_conversation(
@@ -41,7 +43,8 @@ async def _resolve_conversation(
 async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
     s = gw.settings
     await ws.accept()
-    conn = Connection(ws, gw.metrics, "player", TokenBucket(s.player_rate_per_s, s.player_burst))
+    conn = Connection(ws, gw.metrics, "player", TokenBucket(s.player_rate_per_s, s.player_burst),
+                      TokenBucket(1.0, s.flood_strikes))
     qp = ws.query_params
     identity: PlayerIdentity | None = None
     if qp.get("token"):
@@ -50,11 +53,12 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
         except AuthError:
             await conn.reject("invalid_token", 4401)
             return
+    after_seq, bad_after_seq = parse_after_seq(qp.get("after_seq"))
     try:
-        after_seq = max(0, int(qp.get("after_seq") or 0))
-    except ValueError:
-        after_seq = 0
-    conv, resumed, err = await _resolve_conversation(gw, identity, qp.get("conversation_id"))
+        conv, resumed, err = await _resolve_conversation(gw, identity, qp.get("conversation_id"))
+    except TRANSIENT:
+        await conn.reject("unavailable", CLOSE_TRY_AGAIN)
+        return
     if err or conv is None:
         await conn.reject(err or "internal", 4403)
         return
@@ -67,13 +71,17 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                 conversation_id=cid, state=conv.state, resumed=resumed, last_seq=last,
                 player=F.PlayerRef(id=identity.id, name=identity.name) if identity else None, guest=identity is None,
             ))
-            for entry in await gw.history.read(cid, after_seq, upto_seq=last):
+            if bad_after_seq:
+                await conn.send(F.error("invalid_frame", "after_seq geçersiz; sohbetin tamamı yeniden gönderiliyor.",
+                                        details={"after_seq": bad_after_seq[:40]}))
+            since = min(after_seq, last)  # a client ahead of the server (state lost) still gets what comes
+            for entry in await gw.history.read(cid, since, upto_seq=last):
                 await conn.send(entry.frame)
-            cursor = ReplayCursor(gw.history, cid, max(last, after_seq), include_internal=False)
+            cursor = ReplayCursor(gw.history, cid, last, include_internal=False)
             feed = StateFeed(gw.views, gw.state, conn, cid, for_agent=False)
             await feed.send()
-            events = asyncio.create_task(pump(conn, sub, cursor, feed, viewer="player", queue_sub=qsub),
-                                         name=f"player-pump:{cid}")
+            events = asyncio.create_task(pump(conn, sub, cursor, feed, viewer="player", queue_sub=qsub,
+                                              give_up_s=s.redis_retry_s), name=f"player-pump:{cid}")
             try:
                 await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
                                    lambda frame: _handle(gw, conn, cid, frame))
@@ -81,6 +89,15 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                 await cancel(events)
 
     await serve(conn, session, conversation_id=conv.id)
+
+
+def parse_after_seq(raw: str | None) -> tuple[int, str | None]:
+    """`after_seq` → (value, None), or (0, the raw value) when it is not a plain number of messages."""
+    if not raw:
+        return 0, None
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_SEQ_DIGITS:
+        return int(raw), None
+    return 0, raw
 
 
 async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame) -> F.ErrorOut | None:
@@ -108,7 +125,7 @@ class AttachmentOut(F.OutFrame):
              responses={413: {"description": "too large"}, 415: {"description": "type not allowed"}})
 async def upload_attachment(
     request: Request, gw: GatewayDep, token: BearerToken,
-    conversation_id: Annotated[str, Query(pattern=r"^[A-Za-z0-9_\-]{1,80}$")],
+    conversation_id: Annotated[str, Query(pattern=F.CONV_ID_PATTERN)],
     content_type: Annotated[str, Header()] = "",
     x_filename: Annotated[str, Header()] = "dosya",
 ) -> AttachmentOut:

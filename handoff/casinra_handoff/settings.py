@@ -13,6 +13,7 @@ from casinra_contracts import stack
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .clientip import parse_proxies
 from .hours import parse_hours
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,8 +42,11 @@ class Settings(BaseSettings):
     canned_dir: Path = Path(__file__).resolve().parents[1] / "canned"
     key_prefix: str = "casinra"
     demo: bool = False
-    # sites allowed to call the REST API from the browser (the widget is embedded on other sites)
-    cors_origins: str = "*"
+    # other sites allowed to call the REST API from a browser, comma-separated (default none; the
+    # widget's upload is open to every site, see cors.py)
+    cors_origins: str = ""
+    # reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed (clientip.py)
+    trusted_proxies: str = ""
     log_level: str = "INFO"
 
     # secrets (see the module docstring); never printed
@@ -62,6 +66,8 @@ class Settings(BaseSettings):
     agent_session_ttl_s: int = 12 * 3600
     default_handle_time_s: float = 180.0
     rasa_timeout_s: float = 30.0
+    # how long a socket's background loops retry a lost Redis before the socket is ended (the client reconnects)
+    redis_retry_s: float = 30.0
 
     # rate limits (token bucket per connection) and sizes
     player_rate_per_s: float = 1.0
@@ -70,8 +76,18 @@ class Settings(BaseSettings):
     agent_burst: int = 30
     login_rate_per_min: int = 10
     max_frame_bytes: int = 8192
+    # a websocket message above this is refused by the protocol layer (error frame, then close 1009)
+    ws_max_bytes: int = 1024 * 1024
+    # refused frames (rate limited, invalid) a socket may send, refilled 1/s, before it is closed as a flood
+    flood_strikes: int = 30
     max_text_chars: int = 2000
     max_attachment_bytes: int = 5 * 1024 * 1024
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, v: str) -> str:
+        parse_proxies(v)
+        return v
 
     @field_validator("support_hours")
     @classmethod

@@ -1,6 +1,6 @@
 """Fixtures: a real Redis (CASINRA_REDIS_URL or a private redis-server), a stand-in Rasa for unit
 tests, a seeded temporary back-office DB (the shared schema), and gateway processes started with
-uvicorn the way devstack starts them."""
+`python -m casinra_handoff`, the way devstack starts them."""
 from __future__ import annotations
 
 import asyncio
@@ -167,17 +167,14 @@ def start_gateway(redis_url: str, fake_rasa: FakeRasa, backoffice_url: str, tmp_
             "CASINRA_RASA_TOKEN": RASA_TOKEN, "CASINRA_CHANNEL_SECRET": CHANNEL_SECRET,
             "CASINRA_JWT_SECRET": JWT_SECRET, "CASINRA_DB_URL": db_url or backoffice_url, "CASINRA_DEMO": "1",
             "CASINRA_DEMO_AGENT_PASSWORD": AGENT_PASSWORD, "CASINRA_KEY_PREFIX": prefix,
-            "CASINRA_GATEWAY_PORT": str(port), "CASINRA_AGENT_GRACE_S": "2", "CASINRA_PRESENCE_TTL_S": "3",
+            "CASINRA_GATEWAY_HOST": "127.0.0.1", "CASINRA_GATEWAY_PORT": str(port), "CASINRA_AGENT_GRACE_S": "2", "CASINRA_PRESENCE_TTL_S": "3",
             "CASINRA_PRESENCE_HEARTBEAT_S": "0.5", "CASINRA_QUEUE_OFFLINE_GRACE_S": "2",
             "CASINRA_SWEEP_INTERVAL_S": "0.3", "CASINRA_LOG_LEVEL": "INFO",
             **env,
         }
         log = tmp_path / f"gateway-{port}.log"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "casinra_handoff.app:create_app",
-             "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
-            env=full_env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=str(REPO),
-        )
+        proc = subprocess.Popen([sys.executable, "-m", "casinra_handoff"], env=full_env, stdout=log.open("wb"),
+                                stderr=subprocess.STDOUT, cwd=str(REPO))
         deadline = time.time() + 30
         while time.time() < deadline:
             if proc.poll() is not None:
