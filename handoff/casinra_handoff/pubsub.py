@@ -10,6 +10,8 @@ Payloads are strings; typing them is the caller's job (frames.parse_bus).
 Redis pub/sub forgets what is published while a subscriber is disconnected. After the Redis
 connection comes back (redis-py re-subscribes by itself), every subscription receives `RESYNC`:
 its consumer re-reads what it shows from Redis (history after its last seq, the state, the queue).
+When the connection stays lost for longer than `give_up_s`, iterating a subscription raises
+`BusDown`: the socket behind it ends visibly and its client reconnects.
 """
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 
 _CLOSE = object()
 RESYNC = "\x00resync"  # not a JSON frame: "re-read from Redis, messages may have been missed"
+_DOWN = object()
+
+
+class BusDown(Exception):
+    """The pub/sub connection has been lost for longer than the gateway waits for Redis."""
 
 
 class Subscription:
@@ -40,6 +47,8 @@ class Subscription:
         item = await self.queue.get()
         if item is _CLOSE:
             raise StopAsyncIteration
+        if item is _DOWN:
+            raise BusDown(self.channel)
         return item  # type: ignore[return-value]
 
     async def get(self, timeout: float | None = None) -> str | None:
@@ -49,6 +58,8 @@ class Subscription:
             return None
         if item is _CLOSE:
             raise StopAsyncIteration
+        if item is _DOWN:
+            raise BusDown(self.channel)
         return item  # type: ignore[return-value]
 
     def drain(self) -> None:
@@ -96,6 +107,11 @@ class _Fanout:
             for sub in subs:
                 sub.queue.put_nowait(RESYNC)
 
+    def down(self) -> None:
+        for subs in self._subs.values():
+            for sub in subs:
+                sub.queue.put_nowait(_DOWN)
+
     def close_all(self) -> None:
         for subs in self._subs.values():
             for sub in subs:
@@ -129,8 +145,9 @@ class MemoryPubSub:
 class RedisPubSub:
     """One Redis pub/sub connection per process, a reader task, local fan-out."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, give_up_s: float = 30.0) -> None:
         self._url = url
+        self._give_up_s = give_up_s
         self._redis: aioredis.Redis | None = None
         self._pubsub: aioredis.client.PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -163,6 +180,7 @@ class RedisPubSub:
     async def _read(self) -> None:
         assert self._pubsub is not None
         broken_since: float | None = None
+        told = False
         delay = 0.1
         while True:
             try:
@@ -173,7 +191,7 @@ class RedisPubSub:
                 msg = await self._pubsub.get_message(timeout=1.0)
                 if broken_since is not None:  # reconnected and re-subscribed
                     log.warning("redis pub/sub reconnected", extra={"down_s": round(time.monotonic() - broken_since, 2)})
-                    broken_since, delay = None, 0.1
+                    broken_since, delay, told = None, 0.1, False
                     self._fanout.resync()
                 if not msg:
                     continue
@@ -189,6 +207,9 @@ class RedisPubSub:
                 if broken_since is None:
                     broken_since = time.monotonic()
                     log.warning("redis pub/sub connection lost, reconnecting", extra={"error": repr(exc)})
+                elif not told and time.monotonic() - broken_since > self._give_up_s:
+                    told = True  # the sockets end visibly; later subscribers wait for the reconnect
+                    self._fanout.down()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
@@ -218,7 +239,7 @@ class RedisPubSub:
                         await self._pubsub.unsubscribe(channel)
 
 
-def make_pubsub(url: str) -> PubSub:
+def make_pubsub(url: str, give_up_s: float = 30.0) -> PubSub:
     if url.startswith("memory://"):
         return MemoryPubSub()
-    return RedisPubSub(url)
+    return RedisPubSub(url, give_up_s)

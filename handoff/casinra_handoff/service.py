@@ -76,7 +76,7 @@ class Gateway:
     @classmethod
     async def start(cls, settings: Settings) -> "Gateway":
         redis = aioredis.from_url(settings.redis_url, decode_responses=True)
-        bus = make_pubsub(settings.redis_url)
+        bus = make_pubsub(settings.redis_url, settings.redis_retry_s)
         await bus.connect()
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.channel_secret, settings.rasa_timeout_s)
         backoffice = BackOffice(settings.db_url)

@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from . import frames as F
 from .metrics import Metrics
 from .outage import TRANSIENT
+from .pubsub import BusDown
 from .ratelimit import TokenBucket
 from .tasks import cancel
 
@@ -144,7 +145,7 @@ async def serve(conn: Connection, session: Callable[[], Awaitable[None]], **log_
     try:
         await asyncio.wait({work, ender}, return_when=asyncio.FIRST_COMPLETED)
         if work.done() and not work.cancelled() and (exc := work.exception()) is not None:
-            if isinstance(exc, TRANSIENT):
+            if isinstance(exc, (*TRANSIENT, BusDown)):
                 log.warning("%s socket ended: redis unavailable", conn.role, extra={**log_extra, "error": str(exc)})
                 conn.end("unavailable", CLOSE_TRY_AGAIN)
             elif not isinstance(exc, WebSocketDisconnect):
@@ -172,6 +173,10 @@ async def resilient(conn: Connection, name: str, body: Callable[[bool], Awaitabl
             return
         except asyncio.CancelledError:
             raise
+        except BusDown:
+            log.warning("%s: redis pub/sub down too long, ending the socket", name, extra=log_extra)
+            conn.end("unavailable", CLOSE_TRY_AGAIN)
+            return
         except TRANSIENT as exc:
             now = time.monotonic()
             if now - started > 5.0:  # it worked for a while: a new outage

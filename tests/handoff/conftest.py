@@ -69,6 +69,54 @@ def redis_url() -> Any:
     proc.wait(5)
 
 
+class RedisServer:
+    """A private redis-server that keeps its data on disk (AOF, fsync always) and can be stopped and
+    started again on the same port: a Redis restart as production sees one."""
+
+    def __init__(self, folder: Path) -> None:
+        self.exe = shutil.which("redis-server")
+        if not self.exe:
+            pytest.skip("no redis-server on PATH")
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always"], stdout=subprocess.DEVNULL)
+        wait_port(self.port)
+        # ready once the data set is loaded (a restart answers LOADING until then)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def restart(self, down_s: float) -> None:
+        self.stop()
+        time.sleep(down_s)
+        self.start()
+
+
+@pytest.fixture
+def restartable_redis(tmp_path: Path) -> Any:
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder)
+    server.start()
+    yield server
+    server.stop()
+
+
 class _ThreadServer:
     def __init__(self, app: Any) -> None:
         self.port = free_port()
