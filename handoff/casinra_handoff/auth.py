@@ -28,6 +28,7 @@ class AgentIdentity:
     username: str
     display_name: str
     team: str | None
+    role: str = "agent"  # casinra_contracts.backoffice.schema.AGENT_ROLES
 
 
 def verify_player_token(token: str, secret: str) -> PlayerIdentity:
@@ -60,7 +61,8 @@ class AgentSessions:
 
     async def create(self, agent: AgentIdentity) -> tuple[str, float]:
         token = secrets.token_urlsafe(32)
-        data = json.dumps({"username": agent.username, "display_name": agent.display_name, "team": agent.team})
+        data = json.dumps({"username": agent.username, "display_name": agent.display_name, "team": agent.team,
+                           "role": agent.role})
         await self.r.set(self.k.session(_h(token)), data, ex=self.ttl)
         return token, time.time() + self.ttl
 
@@ -71,7 +73,7 @@ class AgentSessions:
         if not data:
             return None
         d = json.loads(data)
-        return AgentIdentity(d["username"], d["display_name"], d.get("team"))
+        return AgentIdentity(d["username"], d["display_name"], d.get("team"), d.get("role") or "agent")
 
     async def revoke(self, token: str) -> None:
         await self.r.delete(self.k.session(_h(token)))

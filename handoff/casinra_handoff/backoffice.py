@@ -14,16 +14,17 @@ from casinra_contracts.backoffice.engine import make_engine
 from casinra_contracts.backoffice.players import Players
 from casinra_contracts.backoffice.schema import agents, audit_log, chat_transcripts, metadata
 from casinra_contracts.pii import mask
-from sqlalchemy import insert, select, update
+from sqlalchemy import inspect, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .passwords import hash_password
 
 log = logging.getLogger("casinra.backoffice")
 
-DEMO_AGENTS = [
-    ("ayse", "Ayşe", "genel"),
-    ("burak", "Burak", "finans"),
+DEMO_AGENTS = [  # username, display name, team, role
+    ("ayse", "Ayşe", "genel", "agent"),
+    ("burak", "Burak", "finans", "agent"),
+    ("deniz", "Deniz", "içerik", "editor"),
 ]
 
 
@@ -42,12 +43,21 @@ class BackOffice:
     def ensure_schema(self) -> None:
         """Create whatever part of the shared schema is missing (the action server does the same)."""
         metadata.create_all(self.engine, checkfirst=True)
+        self._add_role_column()
+
+    def _add_role_column(self) -> None:
+        """A database made before agents had roles gets the column (everyone an agent)."""
+        if "role" in {c["name"] for c in inspect(self.engine).get_columns("agents")}:
+            return
+        with self.engine.begin() as c:
+            c.execute(text("ALTER TABLE agents ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'agent'"))
 
     # ------------------------------------------------------------------ agents
     def seed_demo_agents(self, password: str) -> None:
         self.ensure_schema()
-        for username, display, team in DEMO_AGENTS:
-            values = dict(display_name=display, team=team, active=True, password_hash=hash_password(password))
+        for username, display, team, role in DEMO_AGENTS:
+            values = dict(display_name=display, team=team, role=role, active=True,
+                          password_hash=hash_password(password))
             try:
                 with self.engine.begin() as c:
                     c.execute(insert(agents).values(username=username, **values))
@@ -63,7 +73,8 @@ class BackOffice:
     def list_agents(self) -> list[dict[str, Any]]:
         with self.engine.connect() as c:
             rows = c.execute(
-                select(agents.c.username, agents.c.display_name, agents.c.team).where(agents.c.active.is_(True))
+                select(agents.c.username, agents.c.display_name, agents.c.team, agents.c.role)
+                .where(agents.c.active.is_(True))
             ).mappings().all()
         return [dict(r) for r in rows]
 

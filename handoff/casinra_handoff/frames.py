@@ -191,6 +191,7 @@ class AgentInfo(OutFrame):
     username: str
     display_name: str
     team: str | None = None
+    role: str = "agent"  # agent | supervisor | editor: which console pages the user sees
 
 
 class HelloOut(OutFrame):

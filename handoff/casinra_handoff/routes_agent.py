@@ -53,11 +53,12 @@ async def login(body: LoginIn, request: Request, gw: GatewayDep) -> LoginOut:
     if not row or not ok or not row.get("active"):
         await gw.audit(None, "login_failed", body.username)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Kullanıcı adı veya şifre hatalı.")
-    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"))
+    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"), row.get("role") or "agent")
     token, expires = await gw.sessions.create(agent)
     await gw.audit(agent, "login", agent.username)
     return LoginOut(token=token, expires_at=expires,
-                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team))
+                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team,
+                                      role=agent.role))
 
 
 @router.post("/api/agents/logout", status_code=204)
@@ -70,7 +71,7 @@ async def logout(agent: CurrentAgent, gw: GatewayDep, token: BearerToken) -> Res
 
 @router.get("/api/agents/me", response_model=F.AgentInfo)
 async def me(agent: CurrentAgent) -> F.AgentInfo:
-    return F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team)
+    return F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team, role=agent.role)
 
 
 @router.get("/api/agents", response_model=list[AgentListItem])
@@ -245,7 +246,8 @@ class AgentSocket:
             await subscribed.wait()
             mine = await gw.machine.assigned_to(self.agent.username)
             await self.conn.send(F.HelloOut(
-                agent=F.AgentInfo(username=self.agent.username, display_name=self.agent.display_name, team=self.agent.team),
+                agent=F.AgentInfo(username=self.agent.username, display_name=self.agent.display_name, team=self.agent.team,
+                                  role=self.agent.role),
                 conversations=mine,
             ))
             for cid in mine:

@@ -43,6 +43,8 @@ TICKET_KINDS = ("email", "callback", "fraud", "privacy")
 TICKET_PRIORITIES = ("urgent", "high", "normal")
 TICKET_STATUSES = ("open", "in_progress", "closed")
 ACTOR_TYPES = ("player", "agent", "system", "bot")
+# what a console user may see: agents the chats, supervisors the figures, editors the content pages
+AGENT_ROLES = ("agent", "supervisor", "editor")
 
 
 def utcnow() -> datetime:
@@ -128,6 +130,7 @@ agents = Table(
     Column("password_hash", String(255), nullable=False),
     Column("team", String(64)),
     Column("active", Boolean, nullable=False, default=True, server_default="1"),
+    Column("role", String(16), nullable=False, default="agent", server_default="agent"),  # AGENT_ROLES
 )
 
 audit_log = Table(
