@@ -42,11 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gw = await Gateway.start(settings)
         app.state.gateway = gw
         sweeper = asyncio.create_task(gw.sweeper.run(), name="sweeper")
+        outbox = asyncio.create_task(gw.outbox.run(gw.resume_turn), name="outbox")
         log.info("gateway started", extra={"port": settings.gateway_port, "demo": settings.demo})
         try:
             yield
         finally:
-            await cancel(sweeper)
+            await cancel(sweeper, outbox)
             await gw.stop()
             log.info("gateway stopped")
 

@@ -64,11 +64,13 @@ class RasaBridge:
             finally:
                 self.metrics.bot_latency.observe(time.perf_counter() - started)
             await self.chat.typing(cid, "bot", False)
-            await self.deliver(cid, msgs)
+            await self.deliver(cid, msgs, turn_id=message_id)
 
-    async def deliver(self, cid: str, msgs: list[dict[str, Any]], *, allow_handoff: bool = True) -> None:
-        """The bot's messages into the chat; its buttons become the only ones the player may press."""
-        for m in msgs:
+    async def deliver(self, cid: str, msgs: list[dict[str, Any]], *, allow_handoff: bool = True,
+                      turn_id: str | None = None) -> None:
+        """The bot's messages into the chat; its buttons become the only ones the player may press.
+        The answer to a turn is stored under keys derived from the turn, so a resent turn adds nothing."""
+        for i, m in enumerate(msgs):
             text = m.get("text") if isinstance(m.get("text"), str) else ""
             buttons = [
                 F.Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
@@ -78,7 +80,8 @@ class RasaBridge:
             if text or buttons or image:
                 if buttons:
                     await self.state.offer_buttons(cid, [(b.title, b.payload) for b in buttons])
-                await self.chat.add(cid, F.MessageOut(sender="bot", text=text, buttons=buttons, image=image, ts=time.time()))
+                await self.chat.add(cid, F.MessageOut(sender="bot", text=text, buttons=buttons, image=image, ts=time.time()),
+                                    client_key=f"b:{turn_id}:{i}" if turn_id else None)
             handoff = handoff_in(m)
             if handoff and allow_handoff:
                 unavailable = await self.machine.enqueue(cid, handoff)

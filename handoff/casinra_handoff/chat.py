@@ -23,10 +23,12 @@ class Chat:
         await self.bus.publish(channel, frame.model_dump_json())
 
     async def add(
-        self, cid: str, frame: F.MessageOut, *, visibility: str = "all", client_key: str | None = None
+        self, cid: str, frame: F.MessageOut, *, visibility: str = "all", client_key: str | None = None,
+        turn: str | None = None,
     ) -> tuple[int, bool]:
-        """Store a message and announce it; a repeated `client_key` returns the first seq, not new."""
-        seq, new = await self.history.append(cid, frame, visibility=visibility, client_key=client_key)
+        """Store a message and announce it; a repeated `client_key` returns the first seq, not new.
+        `turn`: the bot turn this message starts, recorded with it (`outbox.py`)."""
+        seq, new = await self.history.append(cid, frame, visibility=visibility, client_key=client_key, turn=turn)
         if new:
             full = frame.model_copy(update={"seq": seq, "conversation_id": cid, "internal": visibility != "all"})
             await self.publish(self.keys.ch_conv(cid), F.BusHistory(

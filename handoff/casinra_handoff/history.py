@@ -5,6 +5,7 @@ player's or agent's frame `id`) is processed at most once per conversation.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -12,7 +13,9 @@ import redis.asyncio as aioredis
 from .frames import MessageOut
 from .keys import Keys
 
-# KEYS: seq counter, stream, client-id hash; ARGV: data, visibility, client id ('' = none), ttl
+# KEYS: seq counter, stream, client-id hash, conversation hash, outbox hash, outbox order zset
+# ARGV: data, visibility, client id ('' = none), ttl, pending bot turn ('' = none: a JSON object
+#       that gets the turn id "<cid>:<seq>" as its key in the outbox), conversation id, now
 APPEND_LUA = """
 if ARGV[3] ~= '' then
   local seen = redis.call('HGET', KEYS[3], ARGV[3])
@@ -23,9 +26,15 @@ redis.call('XADD', KEYS[2], seq .. '-1', 'vis', ARGV[2], 'data', ARGV[1])
 local ttl = tonumber(ARGV[4])
 redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('EXPIRE', KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ttl) end
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[3], seq)
   redis.call('EXPIRE', KEYS[3], ttl)
+end
+if ARGV[5] ~= '' then
+  local turn = ARGV[6] .. ':' .. seq
+  redis.call('HSET', KEYS[5], turn, ARGV[5])
+  redis.call('ZADD', KEYS[6], ARGV[7], turn)
 end
 return seq
 """
@@ -46,14 +55,20 @@ class History:
         self._append = redis.register_script(APPEND_LUA)
 
     async def append(
-        self, cid: str, frame: MessageOut, *, visibility: str = "all", client_key: str | None = None
+        self, cid: str, frame: MessageOut, *, visibility: str = "all", client_key: str | None = None,
+        turn: str | None = None,
     ) -> tuple[int, bool]:
-        """Store `frame`; returns (seq, is_new). A repeated client_key returns the first seq."""
+        """Store `frame`; returns (seq, is_new). A repeated client_key returns the first seq.
+
+        `turn` (an `outbox.PendingTurn` as JSON) is recorded as a pending bot turn in the same
+        atomic step, so a message is never acknowledged without it (`outbox.py`). The conversation
+        itself lives as long as its history from now on."""
         data = frame.model_copy(update={"seq": None, "conversation_id": cid}).model_dump_json()
         res = int(
             await self._append(
-                keys=[self.k.seq(cid), self.k.stream(cid), self.k.client_ids(cid)],
-                args=[data, visibility, client_key or "", self.ttl],
+                keys=[self.k.seq(cid), self.k.stream(cid), self.k.client_ids(cid), self.k.conv(cid),
+                      self.k.outbox, self.k.outbox_order],
+                args=[data, visibility, client_key or "", self.ttl, turn or "", cid, time.time()],
             )
         )
         return (abs(res), res > 0)

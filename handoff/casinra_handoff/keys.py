@@ -45,6 +45,19 @@ class Keys:
     def handle_times(self) -> str:
         return f"{self.p}:handle_times"
 
+    @property
+    def outbox(self) -> str:
+        """Pending bot turns: turn id ("<cid>:<seq>") → the turn (outbox.py)."""
+        return f"{self.p}:outbox"
+
+    @property
+    def outbox_order(self) -> str:
+        return f"{self.p}:outbox:order"
+
+    def gateway(self, instance: str) -> str:
+        """Set while a gateway process is alive (the owner of its pending turns)."""
+        return f"{self.p}:gateway:{instance}"
+
     def session(self, token_hash: str) -> str:
         return f"{self.p}:session:{token_hash}"
 

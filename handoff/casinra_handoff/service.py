@@ -27,6 +27,7 @@ from .history import History
 from .keys import Keys
 from .machine import HandoffMachine
 from .metrics import Metrics
+from .outbox import Outbox, PendingTurn
 from .presence import Presence
 from .pubsub import PubSub, make_pubsub
 from .queue import Queue
@@ -71,6 +72,7 @@ class Gateway:
         self.views = Views(self.state, self.queue, self.presence, self.history, rasa, backoffice, metrics)
         self.sweeper = Sweeper(settings, self.state, self.queue, self.presence, self.machine, self.bridge, metrics)
         self.background = Background()
+        self.outbox = Outbox(redis, keys, orphan_after_s=settings.rasa_timeout_s + 15)
 
     # ------------------------------------------------------------------ life cycle
     @classmethod
@@ -91,6 +93,10 @@ class Gateway:
 
     async def stop(self) -> None:
         await self.background.finish(timeout_s=5)  # let accepted bot turns finish briefly
+        try:  # what is left is resumed by another replica at once (or by this one's next start)
+            await self.outbox.leave()
+        except Exception:
+            log.warning("outbox: liveness key not removed (redis unavailable)")
         await self.bus.disconnect()
         await self.rasa.aclose()
         await self.redis.aclose()
@@ -108,9 +114,11 @@ class Gateway:
         if not text and attachment is None:
             return F.error("empty_message", ref=frame.id)
         msg = F.MessageOut(sender="player", text=text, client_id=frame.id, ts=time.time(), attachment=attachment)
-        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id)
-        if new and conv.state in BOT_STATES and text.lstrip("/ \t\n"):
-            self._bot_turn(conv.id, text, "text", seq, notify)
+        to_bot = conv.state in BOT_STATES and bool(text.lstrip("/ \t\n"))
+        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
+                                       turn=self.outbox.record(conv.id, text, "text") if to_bot else None)
+        if new and to_bot:
+            self._bot_turn(conv.id, seq, text, "text", notify)
         return None  # not new: a resend of an accepted message, already processed
 
     async def player_button(self, conv: Conversation, frame: F.PlayerButtonIn, notify: Notify = None) -> F.ErrorOut | None:
@@ -120,17 +128,31 @@ class Gateway:
         if title is None:
             return F.error("invalid_button", ref=frame.id)
         msg = F.MessageOut(sender="player", text=title, client_id=frame.id, ts=time.time())
-        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id)
+        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
+                                       turn=self.outbox.record(conv.id, frame.payload, "button"))
         if not new:
             return None
         rating = rating_from_payload(frame.payload)
         if rating is not None:
             self.background.spawn(self.archive.rate(conv.id, rating), f"rating:{conv.id}")
-        self._bot_turn(conv.id, frame.payload, "button", seq, notify)
+        self._bot_turn(conv.id, seq, frame.payload, "button", notify)
         return None
 
-    def _bot_turn(self, cid: str, message: str, kind: str, seq: int, notify: Notify) -> None:
-        self.background.spawn(self.bridge.turn(cid, message, kind, f"{cid}:{seq}", notify), f"turn:{cid}")
+    def _bot_turn(self, cid: str, seq: int, message: str, kind: str, notify: Notify) -> None:
+        turn_id = f"{cid}:{seq}"  # the outbox id, and the message id Rasa deduplicates on
+        self.background.spawn(self._send_turn(turn_id, cid, message, kind, notify), f"turn:{cid}")
+
+    async def resume_turn(self, turn_id: str, turn: PendingTurn) -> None:
+        """A pending turn left behind by a gateway that died (or by a Redis error): send it now."""
+        self.background.spawn(self._send_turn(turn_id, turn.cid, turn.message, turn.kind, None), f"turn:{turn.cid}")
+
+    async def _send_turn(self, turn_id: str, cid: str, message: str, kind: str, notify: Notify) -> None:
+        self.outbox.working.add(turn_id)
+        try:
+            await self.bridge.turn(cid, message, kind, turn_id, notify)
+            await self.outbox.done(turn_id)
+        finally:
+            self.outbox.working.discard(turn_id)
 
     async def player_typing(self, conv: Conversation, state: bool) -> None:
         if conv.state in ("queued", "assigned"):

@@ -11,6 +11,7 @@ Its understanding of Turkish is a handful of keywords; tests must not assert on 
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -48,6 +49,9 @@ class FakeRasa:
         self.events: dict[str, list[dict]] = {}
         self.received: list[dict] = []
         self.triggered: list[tuple[str, str, dict]] = []
+        self.answers: dict[str, dict] = {}  # message id → the first answer (bot/channel.py's ledger)
+        self.repeats: list[str] = []  # message ids sent again
+        self.slow: dict[str, float] = {}  # a word in the text → seconds to wait before answering
         self.fail = False
         self.app = Starlette(routes=[
             Route("/", self.root),
@@ -79,8 +83,15 @@ class FakeRasa:
         if problem:
             return JSONResponse({"error": "unauthorized", "message": problem}, status_code=401)
         body = json.loads(raw)
+        message_id = body.get("message_id")
+        if message_id in self.answers:  # a repeat of a processed turn: the first answer, processed once
+            self.repeats.append(message_id)
+            return JSONResponse(self.answers[message_id])
         self.received.append(body)
         cid, text, kind = body["sender"], body["message"], body["kind"]
+        for word, seconds in self.slow.items():
+            if word in text:
+                await asyncio.sleep(seconds)
         if kind == "text":
             text = text.lstrip("/ ")  # neutralised, as bot/channel.py does
         intent, out = self._understand(cid, text, kind, body["metadata"])
@@ -88,7 +99,10 @@ class FakeRasa:
             "event": "user", "text": text, "timestamp": time.time(),
             "parse_data": {"intent": {"name": intent, "confidence": 0.93}, "entities": []},
         })
-        return JSONResponse({"messages": [{"recipient_id": cid, **m} for m in out]})
+        answer = {"messages": [{"recipient_id": cid, **m} for m in out]}
+        if message_id:
+            self.answers[message_id] = answer
+        return JSONResponse(answer)
 
     def _understand(self, cid: str, text: str, kind: str, metadata: dict) -> tuple[str, list[dict]]:
         low = text.lower()
