@@ -77,10 +77,3 @@ class AgentSessions:
 
     async def revoke(self, token: str) -> None:
         await self.r.delete(self.k.session(_h(token)))
-
-    async def login_allowed(self, who: str, per_minute: int) -> bool:
-        key = self.k.login_attempts(who)
-        n = await self.r.incr(key)
-        if n == 1:
-            await self.r.expire(key, 60)
-        return n <= per_minute

@@ -61,8 +61,14 @@ class Keys:
     def session(self, token_hash: str) -> str:
         return f"{self.p}:session:{token_hash}"
 
-    def login_attempts(self, who: str) -> str:
-        return f"{self.p}:login:{who}"
+    def login_failures(self, username: str) -> str:
+        return f"{self.p}:login:failures:{username}"
+
+    def login_lock(self, username: str) -> str:
+        return f"{self.p}:login:lock:{username}"
+
+    def quota(self, counter: str) -> str:
+        return f"{self.p}:quota:{counter}"
 
     # pub/sub channels
     def ch_conv(self, cid: str) -> str:

@@ -14,6 +14,7 @@ from . import frames as F
 from .attachments import ATTACHMENT_ID
 from .auth import AgentIdentity
 from .canned import CannedTopic
+from .clientip import client_ip
 from .deps import BearerToken, CurrentAgent, GatewayDep
 from .history import ReplayCursor
 from .passwords import verify_password
@@ -43,22 +44,33 @@ class AgentListItem(F.AgentInfo):
     online: bool
 
 
-@router.post("/api/agents/login", response_model=LoginOut, responses={401: {}, 429: {}})
+@router.post("/api/agents/login", response_model=LoginOut, responses={401: {}, 422: {}, 429: {}})
 async def login(body: LoginIn, request: Request, gw: GatewayDep) -> LoginOut:
-    who = f"{request.client.host if request.client else '?'}:{body.username}"
-    if not await gw.sessions.login_allowed(who, gw.settings.login_rate_per_min):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Çok fazla giriş denemesi; bir dakika sonra deneyin.")
+    """Per client IP at most `CASINRA_LOGIN_RATE_PER_MIN` attempts a minute; after
+    `CASINRA_LOGIN_LOCKOUT_FAILURES` failures a user name is locked for `CASINRA_LOGIN_LOCKOUT_S`."""
+    ip = client_ip(request, gw.settings.trusted_proxies)
+    locked = await gw.quotas.locked_out(body.username)
+    if locked:
+        await gw.audit(None, "login_refused_locked", body.username, ip=ip)
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                            "Çok fazla başarısız giriş; bu kullanıcı adı bir süre kilitlendi.",
+                            headers={"Retry-After": str(int(locked) + 1)})
+    wait = await gw.quotas.login_attempt(ip)
+    if wait:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Çok fazla giriş denemesi; bir dakika sonra deneyin.",
+                            headers={"Retry-After": str(int(wait) + 1)})
     row = await asyncio.to_thread(gw.backoffice.find_agent, body.username)
     ok = await asyncio.to_thread(verify_password, body.password, row["password_hash"] if row else None)
     if not row or not ok or not row.get("active"):
-        await gw.audit(None, "login_failed", body.username)
+        now_locked = await gw.quotas.login_failed(body.username)
+        await gw.audit(None, "login_locked" if now_locked else "login_failed", body.username, ip=ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Kullanıcı adı veya şifre hatalı.")
-    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"), row.get("role") or "agent")
+    await gw.quotas.login_ok(body.username)
+    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"))
     token, expires = await gw.sessions.create(agent)
-    await gw.audit(agent, "login", agent.username)
+    await gw.audit(agent, "login", agent.username, ip=ip)
     return LoginOut(token=token, expires_at=expires,
-                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team,
-                                      role=agent.role))
+                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team))
 
 
 @router.post("/api/agents/logout", status_code=204)
@@ -135,10 +147,11 @@ class AgentSocket:
     the agent online, the queue and the chats catch up when Redis is back; a longer outage ends the
     socket with an error frame, and the console reconnects."""
 
-    def __init__(self, gw: Gateway, conn: Connection, agent: AgentIdentity) -> None:
+    def __init__(self, gw: Gateway, conn: Connection, agent: AgentIdentity, ip: str) -> None:
         self.gw = gw
         self.conn = conn
         self.agent = agent
+        self.ip = ip
         self.chats: dict[str, asyncio.Task[Any]] = {}
         self.conn_id = uuid.uuid4().hex
 
@@ -255,8 +268,9 @@ class AgentSocket:
                 await self.attach(cid)
             tasks.append(self._loop("agent-queue", self.queue_events))
             await gw.chat.queue_changed()  # agents_online changed
+            who = "agent:" + self.agent.username
             await receive_loop(self.conn, lambda raw: F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars),
-                               self.handle)
+                               self.handle, admit=lambda frame: gw.quotas.frame(who, self.ip))
         finally:
             await cancel(*tasks, *self.chats.values())
             with contextlib.suppress(Exception):  # best effort: Redis may be what ended the socket
@@ -270,12 +284,17 @@ async def agent_socket(ws: WebSocket, gw: GatewayDep) -> None:
     await ws.accept()
     conn = Connection(ws, gw.metrics, "agent", TokenBucket(s.agent_rate_per_s, s.agent_burst),
                       TokenBucket(1.0, s.flood_strikes))
+    ip = client_ip(ws, s.trusted_proxies)
     try:
-        agent = await gw.sessions.get(ws.query_params.get("token"))
+        wait = await gw.quotas.socket_open(ip)
+        agent = None if wait else await gw.sessions.get(ws.query_params.get("token"))
     except TRANSIENT:
         await conn.reject("unavailable", CLOSE_TRY_AGAIN)
+        return
+    if wait:
+        await conn.reject("rate_limited", CLOSE_TRY_AGAIN, retry_after=wait)
         return
     if agent is None:
         await conn.reject("invalid_token", 4401)
         return
-    await serve(conn, AgentSocket(gw, conn, agent).run, agent=agent.username)
+    await serve(conn, AgentSocket(gw, conn, agent, ip).run, agent=agent.username)

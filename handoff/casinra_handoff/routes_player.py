@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, WebSocket,
 from . import frames as F
 from .attachments import content_matches, content_type_of, safe_name
 from .auth import AuthError, PlayerIdentity, verify_player_token
+from .clientip import client_ip
 from .deps import BearerToken, GatewayDep
 from .history import ReplayCursor
 from .pump import StateFeed, pump
@@ -25,18 +26,20 @@ MAX_SEQ_DIGITS = 15  # far above any conversation; a larger number is not a seq
 
 
 async def _resolve_conversation(
-    gw: Gateway, identity: PlayerIdentity | None, cid: str | None
-) -> tuple[Conversation | None, bool, str | None]:
-    """→ (conversation, resumed, error code)."""
+    gw: Gateway, identity: PlayerIdentity | None, cid: str | None, ip: str
+) -> tuple[Conversation | None, bool, str | None, float]:
+    """→ (conversation, resumed, error code, retry after)."""
     owner = identity.id if identity else None
     if cid and is_conversation_id(cid):
         conv = await gw.state.get(cid)
         if conv is not None:
             if conv.player_id != owner:
-                return None, False, "forbidden"
-            return conv, True, None
+                return None, False, "forbidden", 0.0
+            return conv, True, None, 0.0
+    if identity is None and (wait := await gw.quotas.new_guest_conversation(ip)):
+        return None, False, "rate_limited", wait
     conv = await gw.state.create(owner, identity.name if identity else None)
-    return conv, False, None
+    return conv, False, None, 0.0
 
 
 @router.websocket("/ws/player")
@@ -54,14 +57,21 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
             await conn.reject("invalid_token", 4401)
             return
     after_seq, bad_after_seq = parse_after_seq(qp.get("after_seq"))
+    ip = client_ip(ws, s.trusted_proxies)
     try:
-        conv, resumed, err = await _resolve_conversation(gw, identity, qp.get("conversation_id"))
+        wait = await gw.quotas.socket_open(ip)
+        if not wait:
+            conv, resumed, err, wait = await _resolve_conversation(gw, identity, qp.get("conversation_id"), ip)
     except TRANSIENT:
         await conn.reject("unavailable", CLOSE_TRY_AGAIN)
+        return
+    if wait:
+        await conn.reject("rate_limited", CLOSE_TRY_AGAIN, retry_after=wait)
         return
     if err or conv is None:
         await conn.reject(err or "internal", 4403)
         return
+    who = identity.id if identity else conv.id
 
     async def session() -> None:
         cid = conv.id
@@ -84,7 +94,8 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                                               give_up_s=s.redis_retry_s), name=f"player-pump:{cid}")
             try:
                 await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
-                                   lambda frame: _handle(gw, conn, cid, frame))
+                                   lambda frame: _handle(gw, conn, cid, frame),
+                                   admit=lambda frame: gw.quotas.frame(who, ip))
             finally:
                 await cancel(events)
 
@@ -122,7 +133,8 @@ class AttachmentOut(F.OutFrame):
 
 
 @router.post("/api/attachments", status_code=201, response_model=AttachmentOut,
-             responses={413: {"description": "too large"}, 415: {"description": "type not allowed"}})
+             responses={413: {"description": "too large"}, 415: {"description": "type not allowed"},
+                        429: {"description": "upload quota used up"}})
 async def upload_attachment(
     request: Request, gw: GatewayDep, token: BearerToken,
     conversation_id: Annotated[str, Query(pattern=F.CONV_ID_PATTERN)],
@@ -155,5 +167,9 @@ async def upload_attachment(
             raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "Dosya çok büyük.")
     if not content_matches(ctype, bytes(body)):
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "Dosya içeriği türüyle uyuşmuyor.")
+    wait = await gw.quotas.upload(client_ip(request, s.trusted_proxies), conversation_id, len(body), identity is None)
+    if wait:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "Çok fazla dosya yüklendi; lütfen daha sonra deneyin.",
+                            headers={"Retry-After": str(int(wait) + 1)})
     ref = await gw.attachments.save(conversation_id, safe_name(x_filename), ctype, bytes(body))
     return AttachmentOut(attachment_id=ref.id, name=ref.name, content_type=ref.content_type, size=ref.size)

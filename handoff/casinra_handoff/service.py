@@ -31,6 +31,7 @@ from .outbox import Outbox, PendingTurn
 from .presence import Presence
 from .pubsub import PubSub, make_pubsub
 from .queue import Queue
+from .quota import Quotas
 from .rasa import RasaClient
 from .settings import Settings
 from .state import Conversation, StateStore
@@ -57,7 +58,7 @@ class Gateway:
         self.canned = canned
         self.keys = keys = Keys(settings.key_prefix)
         ttl = settings.conversation_ttl_s
-        self.state = StateStore(redis, keys, ttl)
+        self.state = StateStore(redis, keys, ttl, settings.idle_conversation_ttl_s)
         self.history = History(redis, keys, ttl)
         self.queue = Queue(redis, keys, settings.default_handle_time_s)
         self.presence = Presence(redis, keys, settings.presence_ttl_s)
@@ -73,6 +74,7 @@ class Gateway:
         self.sweeper = Sweeper(settings, self.state, self.queue, self.presence, self.machine, self.bridge, metrics)
         self.background = Background()
         self.outbox = Outbox(redis, keys, orphan_after_s=settings.rasa_timeout_s + 15)
+        self.quotas = Quotas(redis, keys, settings)
 
     # ------------------------------------------------------------------ life cycle
     @classmethod

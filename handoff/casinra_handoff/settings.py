@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     presence_ttl_s: float = 10.0
     sweep_interval_s: float = 1.0
     conversation_ttl_s: int = 7 * 24 * 3600
+    # a conversation nobody has written in yet (a socket opened and left) is forgotten after this
+    idle_conversation_ttl_s: int = 900
     agent_session_ttl_s: int = 12 * 3600
     default_handle_time_s: float = 180.0
     rasa_timeout_s: float = 30.0
@@ -74,7 +76,18 @@ class Settings(BaseSettings):
     player_burst: int = 8
     agent_rate_per_s: float = 5.0
     agent_burst: int = 30
-    login_rate_per_min: int = 10
+    login_rate_per_min: int = 10  # login attempts per client IP
+    login_lockout_failures: int = 5  # failed logins of one user name before it is locked out …
+    login_lockout_s: int = 900  # … for this long
+    # quotas shared by every replica (quota.py; 0 = no limit)
+    quota_frames_per_min_who: int = 120  # inbound frames of one player (a guest: one conversation) or agent
+    quota_frames_per_min_ip: int = 600
+    quota_frames_per_s_all: int = 2000
+    quota_sockets_per_min_ip: int = 60
+    quota_guest_conversations_per_hour_ip: int = 60
+    quota_guest_uploads_per_hour_ip: int = 10
+    quota_player_uploads_per_hour_ip: int = 60
+    quota_upload_bytes_per_conversation: int = 25 * 1024 * 1024
     max_frame_bytes: int = 8192
     # a websocket message above this is refused by the protocol layer (error frame, then close 1009)
     ws_max_bytes: int = 1024 * 1024

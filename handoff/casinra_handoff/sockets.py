@@ -116,11 +116,11 @@ class Connection:
             return True
         return False
 
-    async def reject(self, code: str, close_code: int) -> None:
+    async def reject(self, code: str, close_code: int, **kw: Any) -> None:
         """Send an error frame directly and close (before the loops start)."""
         self.metrics.errors.labels(code).inc()
         with contextlib.suppress(Exception):
-            await self.ws.send_text(F.error(code).model_dump_json())
+            await self.ws.send_text(F.error(code, **kw).model_dump_json())
             await self.ws.close(code=close_code)
 
     async def shutdown(self, sender: asyncio.Task[None]) -> None:
@@ -207,8 +207,9 @@ async def receive_loop(
         frame = parse(await conn.receive())
         invalid = isinstance(frame, F.ErrorOut)
         ref = frame.ref if invalid else getattr(frame, "id", None)
-        limited = conn.rate_limited(LIGHT_COST if isinstance(frame, LIGHT_FRAMES) else 1.0)
-        if limited is None and not invalid and admit is not None and not isinstance(frame, F.PingIn):
+        light = isinstance(frame, LIGHT_FRAMES)
+        limited = conn.rate_limited(LIGHT_COST if light else 1.0)
+        if limited is None and not light and admit is not None:  # invalid frames count here too
             limited = await _safely(admit, frame, ref)
         if limited is not None:
             if conn.strike():

@@ -96,19 +96,24 @@ def new_conversation_id() -> str:
 
 
 class StateStore:
-    def __init__(self, redis: aioredis.Redis, keys: Keys, ttl_s: int) -> None:
+    def __init__(self, redis: aioredis.Redis, keys: Keys, ttl_s: int, idle_ttl_s: int | None = None) -> None:
         self.r = redis
         self.k = keys
         self.ttl = ttl_s
+        self.idle_ttl = min(idle_ttl_s or ttl_s, ttl_s)
         self._transition = redis.register_script(TRANSITION_LUA)
 
     async def create(self, player_id: str | None, player_name: str | None) -> Conversation:
+        """A new conversation; it lives `idle_ttl` until its first message (history.append then
+        gives it the full TTL), so sockets that are opened and left cost next to nothing."""
         conv = Conversation(
             id=new_conversation_id(), player_id=player_id, player_name=player_name, created_at=time.time()
         )
         fields = {k: _enc(v) for k, v in conv.model_dump().items() if v is not None}
-        await self.r.hset(self.k.conv(conv.id), mapping=fields)
-        await self.r.expire(self.k.conv(conv.id), self.ttl)
+        async with self.r.pipeline(transaction=True) as p:
+            p.hset(self.k.conv(conv.id), mapping=fields)
+            p.expire(self.k.conv(conv.id), self.idle_ttl)
+            await p.execute()
         return conv
 
     async def get(self, cid: str) -> Conversation | None:
