@@ -26,6 +26,10 @@ log = logging.getLogger("casinra.bridge")
 Notify = Callable[[F.OutFrame], Awaitable[None]] | None
 
 
+def _says_something(m: dict[str, Any]) -> bool:
+    return bool(m.get("text") or m.get("buttons") or m.get("image") or handoff_in(m))
+
+
 def metadata(conv: Conversation) -> dict[str, Any]:
     """Who the player is, for the bot's actions (nothing for a guest)."""
     return {} if conv.guest else {"player_id": conv.player_id, "player_name": conv.player_name}
@@ -57,14 +61,29 @@ class RasaBridge:
             except RasaError as exc:
                 log.warning("rasa turn failed", extra={"conversation_id": cid, "error": str(exc)})
                 await self.chat.typing(cid, "bot", False)
-                await self.chat.notice(cid, notices.BOT_DOWN)
+                await self.apologise(cid, message_id)
                 if notify:
                     await notify(F.error("bot_unavailable"))
                 return
             finally:
                 self.metrics.bot_latency.observe(time.perf_counter() - started)
             await self.chat.typing(cid, "bot", False)
+            if not any(_says_something(m) for m in msgs):
+                # Rasa answered nothing: an action failed (the action server is down) or the bot is stuck
+                log.warning("the bot answered nothing", extra={"conversation_id": cid, "messages": len(msgs)})
+                self.metrics.outcomes.labels("bot_silent").inc()
+                await self.apologise(cid, message_id)
+                return
             await self.deliver(cid, msgs, turn_id=message_id)
+
+    async def apologise(self, cid: str, turn_id: str) -> None:
+        """The gateway's own answer when the bot cannot give one: an apology that offers a human
+        (a button the gateway handles itself) and the e-mail address."""
+        title, payload = notices.HUMAN_BUTTON
+        await self.state.offer_buttons(cid, [(title, payload)])
+        await self.chat.add(cid, F.MessageOut(sender="system", text=notices.BOT_DOWN, ts=time.time(),
+                                              buttons=[F.Button(title=title, payload=payload)]),
+                            client_key=f"b:{turn_id}:apology")
 
     async def deliver(self, cid: str, msgs: list[dict[str, Any]], *, allow_handoff: bool = True,
                       turn_id: str | None = None) -> None:

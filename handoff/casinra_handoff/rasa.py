@@ -63,6 +63,11 @@ class RasaClient:
     async def tracker(self, conversation_id: str) -> dict[str, Any]:
         return await self._api("tracker", "GET", f"/conversations/{conversation_id}/tracker")
 
+    async def ready(self) -> bool:
+        """Rasa answers and has a model loaded (`GET /status`, authenticated)."""
+        data = await self._api("status", "GET", "/status")
+        return isinstance(data, dict) and bool(data.get("model_file") or data.get("model_id"))
+
     async def ping(self) -> bool:
         try:
             resp = await self.http.get(f"{self.base}/", timeout=2.0)

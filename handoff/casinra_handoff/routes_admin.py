@@ -1,12 +1,11 @@
 """Health, readiness and Prometheus metrics."""
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from . import readiness
 from .deps import GatewayDep
 
 router = APIRouter(tags=["operations"])
@@ -18,19 +17,13 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "Redis or Rasa unreachable"}})
+@router.get("/readyz", responses={503: {"description": "a dependency is unreachable; `failing` names it"}})
 async def readyz(gw: GatewayDep) -> JSONResponse:
-    """Ready when Redis and Rasa answer."""
-    async def redis_ok() -> bool:
-        try:
-            return bool(await asyncio.wait_for(gw.redis.ping(), 2.0))
-        except Exception:
-            return False
-
-    redis_up, rasa_up = await asyncio.gather(redis_ok(), gw.rasa.ping())
-    body = {"redis": redis_up, "rasa": rasa_up}
-    return JSONResponse({"status": "ok" if redis_up and rasa_up else "unavailable", **body},
-                        status_code=200 if redis_up and rasa_up else 503)
+    """Ready when Redis, Rasa (with its model), the action server and the back-office database answer."""
+    parts = await readiness.check(gw)
+    failing = [name for name, up in parts.items() if not up]
+    return JSONResponse({"status": "unavailable" if failing else "ok", **parts, "failing": failing},
+                        status_code=503 if failing else 200)
 
 
 @router.get("/metrics", response_class=Response)

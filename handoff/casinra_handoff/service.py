@@ -12,9 +12,10 @@ import logging
 import time
 
 import redis.asyncio as aioredis
-from casinra_contracts.handoff import rating_from_payload
+from casinra_contracts.handoff import Handoff, rating_from_payload
 
 from . import frames as F
+from . import notices
 from .archive import Archive
 from .attachments import Attachments
 from .audit import Audit
@@ -130,6 +131,11 @@ class Gateway:
         if title is None:
             return F.error("invalid_button", ref=frame.id)
         msg = F.MessageOut(sender="player", text=title, client_id=frame.id, ts=time.time())
+        if frame.payload == notices.HUMAN_BUTTON[1]:  # offered when the bot could not answer: no bot needed
+            _, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id)
+            if new:
+                self.background.spawn(self._handoff_without_bot(conv.id), f"handoff:{conv.id}")
+            return None
         seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
                                        turn=self.outbox.record(conv.id, frame.payload, "button"))
         if not new:
@@ -155,6 +161,11 @@ class Gateway:
             await self.outbox.done(turn_id)
         finally:
             self.outbox.working.discard(turn_id)
+
+    async def _handoff_without_bot(self, cid: str) -> None:
+        unavailable = await self.machine.enqueue(cid, Handoff(summary=notices.BOT_DOWN_SUMMARY))
+        if unavailable:
+            await self.chat.notice(cid, notices.UNAVAILABLE[unavailable])
 
     async def player_typing(self, conv: Conversation, state: bool) -> None:
         if conv.state in ("queued", "assigned"):

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(default_factory=lambda: _layout().redis_url)
     db_url: str = Field(default_factory=lambda: _layout().db_url)
     rasa_url: str = Field(default_factory=lambda: _layout().rasa_url)
+    # the action server Rasa calls (its /health is part of /readyz)
+    action_url: str = Field(default_factory=lambda: _layout().action_url)
     gateway_host: str = "127.0.0.1"
     gateway_port: int = Field(default_factory=lambda: _layout().port("gateway"))
     attachments_dir: Path = Field(default_factory=lambda: _layout().state_dir / "attachments")

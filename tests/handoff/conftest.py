@@ -206,12 +206,13 @@ def start_gateway(redis_url: str, fake_rasa: FakeRasa, backoffice_url: str, tmp_
                    "CASINRA_CHANNEL_SECRET": os.environ.get("CASINRA_CHANNEL_SECRET", ""), **env}
             rasa_url = os.environ["CASINRA_RASA_URL"]
             db_url = os.environ.get("CASINRA_DB_URL") or db_url
+        action_url = os.environ.get("CASINRA_ACTION_URL", "") if real else f"{rasa_url or fake_rasa.url}/webhook"
         prefix = prefix or "t" + uuid.uuid4().hex[:10]
         port = free_port()
         full_env = {
             **os.environ,
             "CASINRA_STATE_DIR": str(tmp_path / "state"),
-            "CASINRA_REDIS_URL": redis_url, "CASINRA_RASA_URL": rasa_url or fake_rasa.url,
+            "CASINRA_REDIS_URL": redis_url, "CASINRA_RASA_URL": rasa_url or fake_rasa.url, "CASINRA_ACTION_URL": action_url,
             "CASINRA_RASA_TOKEN": RASA_TOKEN, "CASINRA_CHANNEL_SECRET": CHANNEL_SECRET,
             "CASINRA_JWT_SECRET": JWT_SECRET, "CASINRA_DB_URL": db_url or backoffice_url, "CASINRA_DEMO": "1",
             "CASINRA_DEMO_AGENT_PASSWORD": AGENT_PASSWORD, "CASINRA_KEY_PREFIX": prefix,

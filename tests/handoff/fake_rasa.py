@@ -53,8 +53,13 @@ class FakeRasa:
         self.repeats: list[str] = []  # message ids sent again
         self.slow: dict[str, float] = {}  # a word in the text → seconds to wait before answering
         self.fail = False
+        # the action server: when it is down, a turn that needs a custom action gets no message at all
+        # (Rasa logs the failed action and carries on), and its /health does not answer 200
+        self.actions_up = True
         self.app = Starlette(routes=[
             Route("/", self.root),
+            Route("/status", self.status),
+            Route("/health", self.actions_health),
             Route("/webhooks/casinra/webhook", self.webhook, methods=["POST"]),
             Route("/conversations/{cid}/tracker/events", self.add_events, methods=["POST"]),
             Route("/conversations/{cid}/trigger_intent", self.trigger, methods=["POST"]),
@@ -63,6 +68,17 @@ class FakeRasa:
 
     async def root(self, request: Request):
         return PlainTextResponse("Hello from Rasa: 3.6.21")
+
+    async def status(self, request: Request):
+        if not self._token_ok(request):
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        return JSONResponse({"model_file": "casinra.tar.gz", "model_id": "fake", "num_active_training_jobs": 0})
+
+    async def actions_health(self, request: Request):
+        """The action server's /health (the fake serves both; CASINRA_ACTION_URL points here)."""
+        if not self.actions_up:
+            return JSONResponse({"status": "down"}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     def _token_ok(self, request: Request) -> bool:
         return request.query_params.get("token") == self.token
@@ -95,6 +111,8 @@ class FakeRasa:
         if kind == "text":
             text = text.lstrip("/ ")  # neutralised, as bot/channel.py does
         intent, out = self._understand(cid, text, kind, body["metadata"])
+        if not self.actions_up and intent != "nlu_fallback":  # its answer comes from a custom action
+            out = []
         self.events.setdefault(cid, []).append({
             "event": "user", "text": text, "timestamp": time.time(),
             "parse_data": {"intent": {"name": intent, "confidence": 0.93}, "entities": []},

@@ -57,10 +57,20 @@ async def test_health_ready_metrics_openapi(gateway):
         assert "/api/agents/login" in paths and "/api/queue" in paths
 
 
-async def test_readyz_reports_rasa_down(start_gateway):
+async def test_readyz_names_every_failing_dependency(start_gateway, fake_rasa):
     gw = start_gateway(rasa_url="http://127.0.0.1:9")
     r = httpx.get(f"{gw.url}/readyz")
-    assert r.status_code == 503 and r.json() == {"status": "unavailable", "redis": True, "rasa": False}
+    assert r.status_code == 503
+    assert r.json() == {"status": "unavailable", "redis": True, "rasa": False, "actions": False, "db": True,
+                        "failing": ["rasa", "actions"]}
+    gw = start_gateway(CASINRA_DB_URL="sqlite:////nonexistent/folder/backoffice.db", CASINRA_DEMO="0")
+    fake_rasa.actions_up = False
+    try:
+        r = httpx.get(f"{gw.url}/readyz")
+    finally:
+        fake_rasa.actions_up = True
+    assert r.status_code == 503 and r.json()["failing"] == ["actions", "db"], r.json()
+    assert httpx.get(f"{start_gateway().url}/readyz").json()["failing"] == []
 
 
 async def test_player_bot_turn_buttons_and_identity(gateway, fake_rasa):
@@ -530,7 +540,8 @@ async def test_bot_down_gives_error_and_system_message(gateway, fake_rasa):
         await ws.send({"type": "message", "id": "d1", "text": "merhaba"})
         err = await ws.until(is_type("error"))
         assert err["code"] == "bot_unavailable"
-        await ws.until(lambda f: f.get("sender") == "system")
+        sorry = await ws.until(lambda f: f.get("sender") == "system")
+        assert sorry["text"] == notices.BOT_DOWN and sorry["buttons"][0]["title"] == notices.HUMAN_BUTTON[0]
     finally:
         fake_rasa.fail = False
     await ws.send({"type": "message", "id": "d2", "text": "tekrar"})
