@@ -13,6 +13,7 @@ import time
 
 import redis.asyncio as aioredis
 from casinra_contracts.handoff import Handoff, rating_from_payload
+from casinra_contracts.pii import mask_text
 
 from . import frames as F
 from . import notices
@@ -116,7 +117,10 @@ class Gateway:
             attachment = stored.ref
         if not text and attachment is None:
             return F.error("empty_message", ref=frame.id)
-        msg = F.MessageOut(sender="player", text=text, client_id=frame.id, ts=time.time(), attachment=attachment)
+        # the history keeps what the player wrote with personal data masked (docs/security.md);
+        # the bot gets the clear text for this turn (a form may need the e-mail address)
+        msg = F.MessageOut(sender="player", text=mask_text(text), client_id=frame.id, ts=time.time(),
+                           attachment=attachment)
         to_bot = conv.state in BOT_STATES and bool(text.lstrip("/ \t\n"))
         seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
                                        turn=self.outbox.record(conv.id, text, "text") if to_bot else None)
