@@ -66,11 +66,12 @@ async def login(body: LoginIn, request: Request, gw: GatewayDep) -> LoginOut:
         await gw.audit(None, "login_locked" if now_locked else "login_failed", body.username, ip=ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Kullanıcı adı veya şifre hatalı.")
     await gw.quotas.login_ok(body.username)
-    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"))
+    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"), row.get("role") or "agent")
     token, expires = await gw.sessions.create(agent)
     await gw.audit(agent, "login", agent.username, ip=ip)
     return LoginOut(token=token, expires_at=expires,
-                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team))
+                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team,
+                                      role=agent.role))
 
 
 @router.post("/api/agents/logout", status_code=204)
