@@ -208,6 +208,7 @@ class Stack:
                 f"  API docs        {env['CASINRA_GATEWAY_URL']}/docs",
             ]
             lines.append(f"  Demo agents     ayse / burak, password: {env['CASINRA_DEMO_AGENT_PASSWORD']}")
+            lines.append("  Content editor  deniz (same password): the console's content page")
         lines += [
             "",
             "Talk to the bot in this terminal (in another shell):",

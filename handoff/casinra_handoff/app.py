@@ -11,11 +11,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from . import __version__, errors
+from .content import ContentService
 from .cors import Cors
 from .logs import setup_logging
 from .routes_admin import router as admin_router
 from .routes_agent import router as agent_router
+from .routes_content import router as content_router
 from .routes_demo import router as demo_router
+from .routes_models import router as models_router
 from .routes_pages import router as pages_router
 from .routes_player import router as player_router
 from .service import Gateway
@@ -41,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gw = await Gateway.start(settings)
         app.state.gateway = gw
+        app.state.content = content = ContentService(settings, gw.redis, gw.keys)  # the content team's loop
+        await content.start()
         sweeper = asyncio.create_task(gw.sweeper.run(), name="sweeper")
         outbox = asyncio.create_task(gw.outbox.run(gw.resume_turn), name="outbox")
         log.info("gateway started", extra={"port": settings.gateway_port, "demo": settings.demo})
@@ -48,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await cancel(sweeper, outbox)
+            await content.stop()
             await gw.stop()
             log.info("gateway stopped")
 
@@ -70,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agent_router)
     app.include_router(player_router)
     app.include_router(demo_router)
+    app.include_router(models_router)
+    app.include_router(content_router)
     app.include_router(pages_router)
     if settings.widget_dir.is_dir():
         app.mount("/widget", StaticFiles(directory=settings.widget_dir), name="widget")

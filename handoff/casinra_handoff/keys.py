@@ -70,6 +70,19 @@ class Keys:
     def quota(self, counter: str) -> str:
         return f"{self.p}:quota:{counter}"
 
+    # the content team's jobs (content.py)
+    def content_job(self, jid: str) -> str:
+        return f"{self.p}:content:job:{jid}"
+
+    @property
+    def content_jobs(self) -> str:
+        return f"{self.p}:content:jobs"
+
+    @property
+    def content_lock(self) -> str:
+        """The id of the one job that is running."""
+        return f"{self.p}:content:running"
+
     # pub/sub channels
     def ch_conv(self, cid: str) -> str:
         return f"{self.p}:conv:{cid}"

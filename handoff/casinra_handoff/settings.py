@@ -98,6 +98,19 @@ class Settings(BaseSettings):
     max_text_chars: int = 2000
     max_attachment_bytes: int = 5 * 1024 * 1024
 
+    # the content team's loop (routes_content.py, routes_models.py): the model registry Rasa pulls
+    # the live model from, the Git worktree of the content branch and the kit that works on it
+    registry_dir: Path = Field(default_factory=lambda: _layout().state_dir / "registry")
+    model_seed: Path = REPO_ROOT / "models" / "casinra.tar.gz"  # `make train`'s model, adopted when new
+    rasa_replicas: str = ""  # every Rasa server (comma-separated URLs) the page reports on; default rasa_url
+    content_dir: Path = REPO_ROOT / "var" / "content"
+    content_repo: Path = REPO_ROOT
+    content_branch: str = "content"
+    content_base: str = "main"
+    bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
+    promote_margin: float = 0.01  # a guarded figure may be at most this much below the live model's
+    promote_guards: str = "safety_recall,handoff_recall,macro_f1,journey_pass_rate"
+
     @field_validator("trusted_proxies")
     @classmethod
     def _check_proxies(cls, v: str) -> str:

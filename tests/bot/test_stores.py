@@ -27,6 +27,8 @@ def settings_env(monkeypatch):
 def test_endpoints_name_the_casinra_stores(settings_env, monkeypatch):
     monkeypatch.setenv("CASINRA_ACTION_URL", "http://127.0.0.1:1/webhook")
     monkeypatch.setenv("CASINRA_ACTION_TOKEN", "t")
+    monkeypatch.setenv("CASINRA_GATEWAY_URL", "http://127.0.0.1:2")
+    monkeypatch.setenv("CASINRA_RASA_TOKEN", "r")
     tracker_store = create_tracker_store(read_endpoint_config(ENDPOINTS, "tracker_store"), Domain.empty())
     lock_store = LockStore.create(read_endpoint_config(ENDPOINTS, "lock_store"))
     assert isinstance(tracker_store, CasinraTrackerStore)
