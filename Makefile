@@ -36,6 +36,14 @@ run: install seed train ## install, seed, train if stale, start everything, prin
 test: install train ## install what is missing, start what the tests need, run the whole suite
 	@bash scripts/test.sh
 
+.PHONY: test-faults
+test-faults: install ## the fault suite alone: Redis, Rasa, action server and gateways killed and restarted (private processes)
+	.venv-gw/bin/python -m pytest -q -c tests/handoff/pytest.ini tests/faults
+
+.PHONY: test-fuzz
+test-fuzz: install ## fuzz every websocket frame type and REST operation of the gateway (hypothesis, bounded)
+	.venv-gw/bin/python -m pytest -q -c tests/handoff/pytest.ini tests/fuzz
+
 .PHONY: env
 env: ## print the stack's environment: eval "$$(make -s env)" before plain rasa/gateway commands
 	@python3 scripts/devstack.py env --profile $(PROFILE)

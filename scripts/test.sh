@@ -29,6 +29,8 @@ suite nlu      .venv-bot/bin/python -q tests/nlu
 suite dialogue .venv-bot/bin/python -q tests/test_dialogue.py
 suite e2e      .venv-bot/bin/python -q tests/e2e
 suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff
+suite faults   .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/faults  # private processes, loopback only
+suite fuzz     .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/fuzz    # hypothesis, bounded examples
 if [ -d tests/browser ] && ls tests/browser/test_*.py >/dev/null 2>&1; then
   suite browser .venv-gw/bin/python -q tests/browser
 fi
