@@ -61,9 +61,12 @@ def check_counts(project: Project, examples: Sequence[Example]) -> List[Problem]
     counts = Counter(e.base_intent for e in examples)
     blocks = project.intent_blocks()
     domain = project.domain_intents()
+    lines = project.domain.read_text(encoding="utf-8").splitlines()
+    intents_line = next((i for i, line in enumerate(lines, start=1) if line.startswith("intents:")), 1)
     problems = [
         Problem("taxonomy_missing", f"“{intent}” niyeti taksonomide var ama domain.yml'de yok; "
-                                    "intents listesine ekleyin.", Where(project.rel(project.domain), 1))
+                                    "intents listesine ekleyin ve en az "
+                                    f"{project.min_examples} örnek yazın.", Where(project.rel(project.domain), intents_line))
         for intent in project.taxonomy if intent not in domain
     ]
     for intent in domain:

@@ -202,8 +202,12 @@ def cmd_workspace(args: argparse.Namespace, progress: Callable) -> Any:
         return ws.branch_diff()
     if action == "info":
         project = ws.project()
+        from casinra_contracts.topics import intent_label
+
+        intents = project.domain_intents()
         return {
-            "intents": project.domain_intents(),
+            "intents": intents,
+            "labels": {name: intent_label(name) for name in intents if intent_label(name)},
             "retrieval": sorted({e.intent for e in project.examples() if "/" in e.intent}),
             "responses": [{"name": r.name, "where": str(r.where), "texts": [v.text for v in r.variants]}
                           for r in project.responses().values()],

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ TRACKER_PREFIX = "casinra:tracker:"
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "action_default_ask_affirmation",
                     "utter_ask_rephrase", "utter_default", "action_ask_rephrase"}
 HANDOFF_ACTIONS = {"action_handoff_request"}
+# what escalates as urgent: the safety component's mark, these intents, the safety action
+ESCALATING_INTENTS = {"report_fraud", "responsible_gaming"}
+SAFETY_ACTIONS = {"action_safety_escalation"}
 REASONS = {
     "fallback": "Bot anlayamadı",
     "low_confidence": "Model emin değildi",
@@ -74,8 +78,10 @@ class Turn:
         return bool(self.bot) and not (set(self.actions) & (FALLBACK_ACTIONS | HANDOFF_ACTIONS)) \
             and self.intent not in ("nlu_fallback", "human_handoff")
 
-    def line(self) -> dict:
-        return {"sender": "player", "text": self.text}
+    @property
+    def external(self) -> bool:
+        """An intent the gateway triggered (hand-off resolved, no agents), not a player message."""
+        return (self.intent or "").startswith("EXTERNAL_") or self.text.startswith("EXTERNAL:")
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -88,14 +94,16 @@ def _names(metadata: Optional[dict], player_names: Dict[str, str]) -> List[str]:
     return names
 
 
-def _rating(parse: dict) -> Optional[int]:
+def _rating(parse: dict, text: str) -> Optional[int]:
+    """The 1–5 score of a `rate` turn: its `rating` entity (the buttons), else a lone digit typed."""
     for entity in parse.get("entities") or []:
         if entity.get("entity") == "rating":
             try:
                 return int(str(entity.get("value")).strip())
             except ValueError:
                 return None
-    return None
+    typed = re.findall(r"(?<![\d.,])([1-5])(?![\d.,])", text)
+    return int(typed[0]) if len(typed) == 1 else None
 
 
 def turns_from_tracker(conversation: str, events: List[dict], player_names: Dict[str, str]) -> List[Turn]:
@@ -120,7 +128,7 @@ def turns_from_tracker(conversation: str, events: List[dict], player_names: Dict
             turns.append(Turn(conversation, float(event.get("timestamp") or 0), mask_text(text, names),
                               intent=intent.get("name"), confidence=float(intent.get("confidence") or 0),
                               ranking=ranking, retrieval=retrieval, safety=parse.get("safety"),
-                              rating=_rating(parse) if intent.get("name") == "rate" else None))
+                              rating=_rating(parse, text) if intent.get("name") == "rate" else None))
         elif not turns:
             continue
         elif kind == "action" and event.get("name") not in (None, "action_listen"):
@@ -131,10 +139,9 @@ def turns_from_tracker(conversation: str, events: List[dict], player_names: Dict
     return turns
 
 
-def turns_from_transcript(conversation: str, transcript: List[dict], rating: Optional[int],
-                          names: List[str]) -> List[Turn]:
-    """An archived hand-off chat (no intents): player turns up to the first agent or system message,
-    the bot's answers to them; the chat's rating on the last answered one."""
+def turns_from_transcript(conversation: str, transcript: List[dict], names: List[str]) -> List[Turn]:
+    """An archived hand-off chat (no intents): player turns up to the first agent or system message
+    and the bot's answers to them. The chat's rating is about the agent, so it only shows in context."""
     turns: List[Turn] = []
     for entry in transcript:
         sender, text = entry.get("sender"), entry.get("text") or ""
@@ -148,8 +155,6 @@ def turns_from_transcript(conversation: str, transcript: List[dict], rating: Opt
             turns.append(Turn(conversation, float(entry.get("ts") or 0), mask_text(text, names), source="transcript"))
         elif sender == "bot" and turns:
             turns[-1].bot.append({"response": None, "text": mask_text(text, names)})
-    if rating is not None and turns:
-        turns.append(Turn(conversation, turns[-1].ts, "", source="transcript", intent="rate", rating=rating))
     return turns
 
 
@@ -164,7 +169,7 @@ def _similar(a: str, b: str) -> bool:
 def flag(turns: List[Turn]) -> List[Turn]:
     """The turns worth a look, each with its reasons (`REASONS`)."""
     for i, turn in enumerate(turns):
-        if not turn.text or turn.text.startswith("/") or turn.intent == "rate":
+        if not turn.text or turn.text.startswith("/") or turn.intent == "rate" or turn.external:
             continue
         if turn.intent == "nlu_fallback" or set(turn.actions) & FALLBACK_ACTIONS:
             turn.reasons.append("fallback")
@@ -173,7 +178,7 @@ def flag(turns: List[Turn]) -> List[Turn]:
         if len(turn.ranking) > 1 and turn.intent != "nlu_fallback" \
                 and turn.ranking[0]["confidence"] - turn.ranking[1]["confidence"] < NEAR_TIE:
             turn.reasons.append("near_tie")
-        if turn.safety:
+        if turn.safety or turn.intent in ESCALATING_INTENTS or set(turn.actions) & SAFETY_ACTIONS:
             turn.reasons.append("safety")
         after = turns[i + 1] if i + 1 < len(turns) else None
         if after is None or not turn.answered:
@@ -181,14 +186,15 @@ def flag(turns: List[Turn]) -> List[Turn]:
         if after.text and not after.text.startswith("/") and _similar(turn.text, after.text) \
                 and after.intent != "human_handoff":
             turn.reasons.append("rephrase")
-        if after.intent == "human_handoff" or set(after.actions) & HANDOFF_ACTIONS:
+        after_safety = after.safety or after.intent in ESCALATING_INTENTS or set(after.actions) & SAFETY_ACTIONS
+        if after.intent == "human_handoff" or (set(after.actions) & HANDOFF_ACTIONS and not after_safety):
             turn.reasons.append("handoff_after_answer")
-    # a low rating points at the last message the bot answered before it
-    for i, turn in enumerate(turns):
-        if turn.rating is not None and turn.rating <= LOW_RATING:
-            answered = [t for t in turns[:i] if t.answered and t.text and not t.text.startswith("/")]
-            if answered and "low_rating" not in answered[-1].reasons:
-                answered[-1].reasons.append("low_rating")
+    # a low rating right after a bot answer points at the message answered (a rating after an
+    # agent's chat follows the gateway's EXTERNAL_handoff_resolved: it is about the agent)
+    for before, turn in zip(turns, turns[1:]):
+        if turn.rating is not None and turn.rating <= LOW_RATING and before.answered and not before.external \
+                and before.text and not before.text.startswith("/") and "low_rating" not in before.reasons:
+            before.reasons.append("low_rating")
     return [t for t in turns if t.reasons]
 
 
@@ -325,7 +331,7 @@ def build(sources: Sources, decisions: Optional[Dict[str, dict]] = None) -> dict
         transcript = row.get("transcript")
         transcript = json.loads(transcript) if isinstance(transcript, str) else transcript or []
         names = name_parts(sources.players.get(row.get("player_id") or ""))
-        add(turns_from_transcript(row["conversation_id"], transcript, row.get("rating"), names))
+        add(turns_from_transcript(row["conversation_id"], transcript, names))
     groups = group(flagged)
     return {"built_at": time.time(), "conversations": scanned, "messages": len(flagged),
             "decided": len(decisions), "groups": groups}

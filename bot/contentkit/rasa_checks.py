@@ -78,7 +78,10 @@ def conflicts(project: Project, output: str) -> List[Problem]:
         if not claims:
             continue
         said = "; ".join(f"“{name}” {action} diyor" for action, name in claims)
-        problems.append(Problem("rasa_conflict", f"Çelişki ({head.strip()} sonra): {said}. Birini düzeltin.",
+        after = re.search(r"(intent|action) '([^']+)'", head)
+        where = (f"“{after.group(2)}” {'niyetinden' if after.group(1) == 'intent' else 'aksiyonundan'} sonra"
+                 if after else head.strip().rstrip(":"))
+        problems.append(Problem("rasa_conflict", f"Çelişki: {where} {said}. Aynı durumda tek cevap olmalı; birini düzeltin.",
                                 _in_dialogue(project, claims[0][1])))
     return problems
 

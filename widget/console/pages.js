@@ -6,6 +6,8 @@
 // connected, then calls `page.start()`; `page.shown(true|false)` tells it when it is on screen.
 
 export const PAGES = [
+  // the content team's page first: an editor lands on it (agents never see it)
+  { id: "content", title: "İçerik", tag: "console-content", module: "./content.js", roles: ["editor"] },
   { id: "chats", title: "Sohbetler", tag: "console-chats", module: "./chats.js", roles: ["agent", "supervisor", "editor"] },
 ];
 
