@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from handoff.conftest import (  # noqa: F401  (fixtures)
     CHANNEL_SECRET,
@@ -102,11 +103,15 @@ class Stack:
                "CASINRA_ACTION_TOKEN": ACTION_TOKEN, "TF_CPP_MIN_LOG_LEVEL": "2",
                "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
         self.env = env
+        # the project's endpoints without the model server (Rasa loads --model; no gateway needed to start)
+        endpoints = yaml.safe_load((REPO / "endpoints.yml").read_text(encoding="utf-8"))
+        endpoints.pop("models", None)
+        (folder / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
         rasa = str(BOT_VENV / "bin" / "rasa")
         self.actions = Proc("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
                             env, folder / "actions.log", lambda: _ok(f"http://127.0.0.1:{self.action_port}/health"))
         self.rasa = Proc("rasa", [rasa, "run", "--enable-api", f"--auth-token={RASA_TOKEN}", "--model", str(MODEL),
-                                  "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                                  "--credentials", "credentials.yml", "--endpoints", str(folder / "endpoints.yml"),
                                   "--interface", "127.0.0.1", "--port", str(self.rasa_port)],
                          env, folder / "rasa.log", self.rasa_ready)
         self.startup_s: dict[str, float] = {}
