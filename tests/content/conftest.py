@@ -202,8 +202,8 @@ def start_rasa(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Proc]]:
     credentials.write_text("rest:\n")
     procs: List[Proc] = []
 
-    def start(gateway_url: str) -> Proc:
-        port = free_port()
+    def start(gateway_url: str, port: Optional[int] = None) -> Proc:
+        port = port or free_port()
         log = tmp_path / f"rasa-{port}.log"
         env = {**os.environ, **SECRETS, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
                "CASINRA_REDIS_URL": redis_url, "CASINRA_GATEWAY_URL": gateway_url,
@@ -228,3 +228,14 @@ def rasa_model(rasa: Proc) -> Optional[str]:
     except (requests.RequestException, ValueError):
         return None
     return (data.get("model_file") or "").split(".")[0] or None
+
+
+def add_candidate(content_dir: Path, model: Path, name: str) -> Path:
+    """A trained model as the content kit leaves it: `<content>/models/<name>.tar.gz` and its `.json`."""
+    models = content_dir / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    target = models / f"{name}.tar.gz"
+    shutil.copyfile(model, target)
+    meta = json.loads(model.with_suffix("").with_suffix(".json").read_text())
+    (models / f"{name}.json").write_text(json.dumps({**meta, "name": name, "file": target.name}))
+    return target
