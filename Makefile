@@ -56,9 +56,12 @@ chat: ## talk to the running bot in the terminal (PLAYER=P1001 … P1004, or PLA
 train: $(MODEL) ## train the Rasa model if data, domain or config changed
 
 .PHONY: validate
-validate: install ## validate the training data (Rasa's checks plus ours)
-	$(RASA) data validate --fail-on-warnings
-	$(BOT_PY) -m bot.content validate
+validate: install ## validate the training data (Rasa's checks plus ours, in Turkish with file:line)
+	$(BOT_PY) -m bot validate
+
+.PHONY: inbox
+inbox: install ## the content team's review inbox from the stack's conversations (python -m bot --help: the rest)
+	$(BOT_PY) -m bot inbox
 
 .PHONY: report
 report: $(MODEL) ## per-intent quality and confusion matrix of the current model on the held-out set

@@ -31,6 +31,8 @@ suite e2e      .venv-bot/bin/python -q tests/e2e
 suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff
 suite faults   .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/faults  # private processes, loopback only
 suite fuzz     .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/fuzz    # hypothesis, bounded examples
+suite content  .venv-bot/bin/python -q tests/content  # fixture project: own gateway, Rasa servers, Redis
+suite content-browser .venv-gw/bin/python -q -p no:cacheprovider -p no:asyncio tests/content/browser
 if [ -d tests/browser ] && ls tests/browser/test_*.py >/dev/null 2>&1; then
   suite browser .venv-gw/bin/python -q tests/browser
 fi

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import html
-import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from casinra_contracts.timezone import local
 from casinra_contracts.topics import intent_label
 
 CSS = """
@@ -84,7 +85,7 @@ def write_report(report: dict, out_dir: Path) -> Path:
     confusion_png(out_dir / "confusion-live.png", live["figures"]["confusion_matrix"], "Canlı model — karışıklık matrisi")
     image = base64.b64encode((out_dir / "confusion.png").read_bytes()).decode()
     image_live = base64.b64encode((out_dir / "confusion-live.png").read_bytes()).decode()
-    when = time.strftime("%d.%m.%Y %H:%M", time.localtime(report["created_at"]))
+    when = local(datetime.fromtimestamp(report["created_at"], timezone.utc)).strftime("%d.%m.%Y %H:%M")
     sets = report["sets"]
     parts = [
         "<!doctype html><html lang='tr'><head><meta charset='utf-8'><title>Model karşılaştırma raporu</title>",

@@ -56,7 +56,7 @@ async def decide(body: DecisionIn, editor: CurrentEditor, content: ContentDep, g
     if body.text:
         args += ["--text", body.text]
     out = await kit(content, *args)
-    await gw.audit(editor, "content_inbox_decision", body.intent, action=body.action, messages=len(body.keys))
+    await gw.audit(editor, "content_inbox_decision", body.intent, decision=body.action, messages=len(body.keys))
     return out
 
 

@@ -11,14 +11,22 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+import urllib.error
+import urllib.request
 
 import pytest
-import requests
+
+try:  # the bot's environment; the browser tests (tests/content/browser) run in the gateway's
+    import requests
+except ImportError:  # pragma: no cover
+    requests = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 GW_PYTHON = ROOT / ".venv-gw" / "bin" / "python"
+BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"  # Rasa and the content kit, whichever runs the tests
 RASA_TOKEN = "content-test-rasa-token"
 PASSWORD = "content-test-password"
 SECRETS = {"CASINRA_JWT_SECRET": "content-test-jwt-secret-0123456789abcdef", "CASINRA_CHANNEL_SECRET": "content-test-channel",
@@ -31,17 +39,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float, ok: Callable[[requests.Response], bool] = lambda r: r.status_code == 200,
+def http_get(url: str, timeout: float = 5) -> Tuple[int, bytes]:
+    """A GET with the standard library (both environments): → (status, body); (0, b"") when down."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
+def wait_http(url: str, timeout: float, ok: Callable[[int, bytes], bool] = lambda status, body: status == 200,
               proc: Optional[subprocess.Popen] = None, log: Optional[Path] = None) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{url}: the process exited\n" + (log.read_text()[-3000:] if log else ""))
-        try:
-            if ok(requests.get(url, timeout=2)):
-                return
-        except requests.RequestException:
-            pass
+        if ok(*http_get(url, 2)):
+            return
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer in {timeout}s\n" + (log.read_text()[-3000:] if log else ""))
 
@@ -77,7 +93,7 @@ def content_env(tmp_path: Path, repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def kit(*args: str, env: Optional[Dict[str, str]] = None, check: bool = True) -> subprocess.CompletedProcess:
     """`python -m bot …` in the bot's environment, as the gateway runs it."""
     full = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-    out = subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=full, capture_output=True, text=True)
+    out = subprocess.run([str(BOT_PYTHON), "-m", "bot", *args], cwd=ROOT, env=full, capture_output=True, text=True)
     if check and out.returncode != 0:
         raise AssertionError(f"python -m bot {' '.join(args)} → {out.returncode}\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
     return out
@@ -181,7 +197,7 @@ def start_gateway(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Gate
                 "CASINRA_GATEWAY_PORT": str(port), "CASINRA_RASA_URL": (rasa_urls or ["http://127.0.0.1:9"])[0],
                 "CASINRA_RASA_REPLICAS": ",".join(rasa_urls or []), "CASINRA_MODEL_SEED": str(seed),
                 "CASINRA_REGISTRY_DIR": str(tmp_path / "registry"), "CASINRA_CONTENT_DIR": str(tmp_path / "content"),
-                "CASINRA_BOT_PYTHON": sys.executable, "CASINRA_LOG_LEVEL": "INFO", **env}
+                "CASINRA_BOT_PYTHON": str(BOT_PYTHON), "CASINRA_LOG_LEVEL": "INFO", **env}
         proc = subprocess.Popen([str(GW_PYTHON), "-m", "casinra_handoff"], cwd=ROOT, env=full,
                                 stdout=log.open("wb"), stderr=subprocess.STDOUT)
         gw = Gateway(proc, f"http://127.0.0.1:{port}", log)
@@ -208,7 +224,7 @@ def start_rasa(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Proc]]:
         env = {**os.environ, **SECRETS, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
                "CASINRA_REDIS_URL": redis_url, "CASINRA_GATEWAY_URL": gateway_url,
                "CASINRA_ACTION_URL": "http://127.0.0.1:9/webhook", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-        cmd = [sys.executable, "-m", "rasa", "run", "--enable-api", f"--auth-token={RASA_TOKEN}",
+        cmd = [str(BOT_PYTHON), "-m", "rasa", "run", "--enable-api", f"--auth-token={RASA_TOKEN}",
                "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(credentials),
                "--interface", "127.0.0.1", "--port", str(port)]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -223,9 +239,10 @@ def start_rasa(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Proc]]:
 
 def rasa_model(rasa: Proc) -> Optional[str]:
     """The registry id of the model a Rasa server has loaded (its file is named after it)."""
+    status, body = http_get(f"{rasa.url}/status?token={RASA_TOKEN}")
     try:
-        data = requests.get(f"{rasa.url}/status", params={"token": RASA_TOKEN}, timeout=5).json()
-    except (requests.RequestException, ValueError):
+        data = json.loads(body) if status == 200 else {}
+    except ValueError:
         return None
     return (data.get("model_file") or "").split(".")[0] or None
 

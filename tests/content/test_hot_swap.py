@@ -5,6 +5,7 @@ Two real Rasa servers on the project's endpoints.yml pull their model from the g
 both answer with the new model, and not one request failed on the way."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -56,7 +57,8 @@ def test_a_promotion_reaches_both_replicas_with_no_failed_request(trained: Dict[
     old, new = model_id(trained["v1"]), model_id(trained["v2"])
     for rasa in replicas:
         wait_http(f"{rasa.url}/status?token=content-test-rasa-token", 240,
-                  ok=lambda r: r.status_code == 200 and bool(r.json().get("model_file")), proc=rasa.proc, log=rasa.log)
+                  ok=lambda status, body: status == 200 and bool(json.loads(body).get("model_file")),
+                  proc=rasa.proc, log=rasa.log)
         assert rasa_model(rasa) == old
 
     content = tmp_path / "content"

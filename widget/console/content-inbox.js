@@ -79,7 +79,7 @@ class ContentInbox extends HTMLElement {
         for (const b of li.querySelectorAll("button")) b.disabled = false;
       }
     };
-    li.append(
+    li.append(...[
       h("div", { class: "card-top" },
         h("span", { class: "times", title: `${g.conversations} konuşmada` }, `${g.count}×`),
         h("q", { class: "said" }, g.text),
@@ -101,7 +101,8 @@ class ContentInbox extends HTMLElement {
           h("button", { type: "button", class: "primary", "data-action": "example", onclick: () => act("example") }, "Eğitime ekle"),
           h("button", { type: "button", class: "ghost", "data-action": "label", onclick: () => act("label") }, "Yalnızca etiketle"),
           safety ? h("button", { type: "button", class: "ghost", "data-action": "confirm", onclick: () => act("confirm") }, "Yükseltme doğru") : null,
-          h("button", { type: "button", class: "ghost", "data-action": "ignore", onclick: () => act("ignore") }, "Yoksay"))));
+          h("button", { type: "button", class: "ghost", "data-action": "ignore", onclick: () => act("ignore") }, "Yoksay")))]
+      .filter(Boolean));  // append() would write a null as the text "null"
     return li;
   }
 

@@ -165,7 +165,7 @@ class ContentModel extends HTMLElement {
         h("span", { class: "muted small" }, job.state === "running" ? job.step : job.state === "done" ? "bitti" : "başarısız")),
       h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(percent),
         "aria-label": job.label }, h("span", { style: `width:${percent}%` })),
-      job.error ? h("p", { class: "bad" }, job.error) : null);
+      ...(job.error ? [h("p", { class: "bad" }, job.error)] : []));
     for (const b of this.querySelectorAll("[data-job], [data-act=evaluate], [data-act=journeys]")) b.disabled = job.state === "running";
   }
 
