@@ -155,6 +155,7 @@ def test_the_content_loop_in_the_browser(browser, repo: Path, start_gateway, sta
     status, body = http_get(f"{rasa.url}/status?token={RASA_TOKEN}")
     assert status == 200 and not json.loads(body)["model_file"].startswith(candidate_id)
     assert errors == []
+    expect(page.locator("console-content")).not_to_contain_text("null")
     # the commit is on the content branch of the repository, under the editor's name
     from ..conftest import git
     assert re.match(r"Deniz\|Uzay sorusu", git(repo, "log", "-1", "--format=%an|%s", "content"))
