@@ -394,7 +394,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         if args.json:
             print(json.dumps({"error": str(exc)}, ensure_ascii=False), flush=True)
         else:
-            print("✗ " + textwrap.fill(str(exc), 100), file=sys.stderr)
+            lines = [textwrap.fill(line, 100, subsequent_indent="  ") for line in str(exc).splitlines() if line]
+            print("✗ " + "\n  ".join(lines), file=sys.stderr)
         raise SystemExit(2)
     if args.json:
         emit_result(result)

@@ -242,7 +242,8 @@ def group(items: List[dict]) -> List[dict]:
         answers = Counter(b["response"] for m in members for b in m["bot"] if b.get("response"))
         groups.append({
             "id": hashlib.sha1(cluster[0].encode()).hexdigest()[:12],
-            "text": texts.most_common(1)[0][0],
+            # the most frequent wording; of equals, the one written with Turkish letters
+            "text": max(texts.items(), key=lambda kv: (kv[1], sum(ch in "çğıöşüÇĞİÖŞÜ" for ch in kv[0])))[0],
             "count": len(members),
             "conversations": len({m["conversation"] for m in members}),
             "reasons": [{"code": c, "label": REASONS[c], "count": n} for c, n in reasons.most_common()],

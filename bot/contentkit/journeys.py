@@ -43,7 +43,9 @@ def _free(port: int) -> bool:
 
 def _stack_env(state: Path, offset: int, model: Path) -> Dict[str, str]:
     env = {**os.environ, "CASINRA_PORT_OFFSET": str(offset), "CASINRA_STATE_DIR": str(state),
-           "CASINRA_PROFILE": "test", "CASINRA_MODEL_SEED": str(model), "CASINRA_DEMO": "1"}
+           "CASINRA_PROFILE": "test", "CASINRA_MODEL_SEED": str(model), "CASINRA_DEMO": "1",
+           # the runner logs a demo agent in for every journey: far more than a person's logins a minute
+           "CASINRA_LOGIN_RATE_PER_MIN": "10000"}
     for name in ("CASINRA_REDIS_URL", "CASINRA_DB_URL", "CASINRA_RASA_URL", "CASINRA_GATEWAY_URL",
                  "CASINRA_ACTION_URL", "CASINRA_GATEWAY_PORT", "CASINRA_REGISTRY_DIR", "GATEWAY_URL"):
         env.pop(name, None)  # the private stack's own, from devstack env below

@@ -102,7 +102,7 @@ class Kit:
         if "error" in outcome:
             raise ContentError(400, str(outcome["error"]))
         if proc.returncode != 0 or "result" not in outcome:
-            log.warning("content kit failed", extra={"args": args[:2], "code": proc.returncode,
+            log.warning("content kit failed", extra={"command": args[:2], "code": proc.returncode,
                                                      "stderr": "\n".join(stderr_tail[-8:])})
             detail = next((line for line in reversed(stderr_tail) if line.strip()), "")
             raise ContentError(500, f"İçerik aracı hata verdi ({proc.returncode}): {detail[-300:]}")

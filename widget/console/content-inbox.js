@@ -56,7 +56,8 @@ class ContentInbox extends HTMLElement {
   card(g) {
     const safety = g.reasons.some((r) => r.code === "safety");
     const top = g.top_intents[0] ? g.top_intents[0].name : "";
-    const guess = g.retrieval || (top && top !== "nlu_fallback" ? top : OUT_OF_SCOPE);
+    const names = this.info.names;
+    const guess = [g.retrieval, top !== "nlu_fallback" && top, OUT_OF_SCOPE, names[0]].find((n) => n && names.includes(n));
     const select = h("select", { class: "intent-select", "aria-label": "Niyet" },
       ...this.info.names.map((n) => h("option", { value: n, selected: n === guess }, this.intentTitle(n))));
     const text = h("input", { class: "example-text", value: g.text, "aria-label": "Eğitime eklenecek cümle", maxlength: "300" });

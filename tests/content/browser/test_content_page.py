@@ -81,7 +81,7 @@ def test_the_content_loop_in_the_browser(browser, repo: Path, start_gateway, sta
     expect(page.locator('a[data-page="content"]')).to_have_attribute("aria-current", "page")
     cards = page.locator(".inbox-card")
     expect(cards).to_have_count(9)
-    space = cards.filter(has_text="uzay meki")
+    space = cards.filter(has_text=re.compile("uzay meki", re.I))
     expect(space.locator(".times")).to_have_text("4×")
     expect(space.locator(".guess-name").first).to_contain_text("withdrawal_status")
     expect(page.locator(".inbox-list")).not_to_contain_text("4543")
