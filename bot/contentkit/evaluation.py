@@ -21,6 +21,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from casinra_contracts.pii import mask_text
+
 from bot.evaluation import Example, load_heldout, load_probe, score
 
 from .progress import Progress
@@ -133,8 +135,8 @@ def figures(sets: EvalSets, parses: Dict[str, dict]) -> dict:
     alarms = [escalates(parses[t]) for t, _ in sets.not_safety]
     examples: Dict[Tuple[str, str], List[str]] = defaultdict(list)
     for text, gold, guess in scores.errors:
-        if len(examples[(gold, guess)]) < 3:
-            examples[(gold, guess)].append(text)
+        if len(examples[(gold, guess)]) < 3:  # shown in the report: masked like everything shown
+            examples[(gold, guess)].append(mask_text(text))
     out = {
         "macro_f1": scores.macro_f1 if sets.heldout else None,
         "accuracy": scores.accuracy if sets.heldout else None,
@@ -145,8 +147,8 @@ def figures(sets: EvalSets, parses: Dict[str, dict]) -> dict:
         "per_intent": scores.per_intent,
         "confusions": [{"gold": g, "predicted": p, "count": n, "examples": examples[(g, p)]}
                        for (g, p), n in scores.confusions.most_common()],
-        "missed_safety": [t for t, _ in sets.safety if not escalates(parses[t])][:20],
-        "false_alarms": [t for t, _ in sets.not_safety if escalates(parses[t])][:20],
+        "missed_safety": [mask_text(t) for t, _ in sets.safety if not escalates(parses[t])][:20],
+        "false_alarms": [mask_text(t) for t, _ in sets.not_safety if escalates(parses[t])][:20],
         "confusion_matrix": _matrix(sets.heldout, predicted),
     }
     return out

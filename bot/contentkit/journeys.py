@@ -75,8 +75,9 @@ def run_journeys(project: Project, model: Path, cache_dir: Path, state: Path,
     devstack = [SYSTEM_PYTHON, str(DEVSTACK)]
     try:
         step(0.02, "Deneme veritabanı hazırlanıyor")
-        for name in ("backoffice.db", "appendonly.aof"):
+        for name in ("backoffice.db", "appendonly.aof"):  # a fresh back-office and Redis every run
             (state / name).unlink(missing_ok=True)
+        shutil.rmtree(state / "appendonlydir", ignore_errors=True)
         subprocess.run([str(CODE_ROOT / ".venv-bot" / "bin" / "python"), "-m", "actions.backoffice.seed", "--reset",
                         "--generate", "50"], cwd=CODE_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
         step(0.05, "Modeli sunan deneme yığını başlatılıyor")
@@ -116,8 +117,19 @@ def run_journeys(project: Project, model: Path, cache_dir: Path, state: Path,
 RUNNER = """
 import asyncio, json, sys
 from pathlib import Path
-from tests.journeys.runner import load_journeys, run_all
-results = asyncio.run(run_all(load_journeys([Path(sys.argv[1])])))
-print(json.dumps([{"journey": r.journey, "turn": r.index, "said": r.said, "passed": r.passed,
-                   "problems": r.problems, "bot": r.bot_text[:300]} for r in results], ensure_ascii=False))
+from tests.journeys.runner import Stack, load_journeys, run_journey
+
+async def main():
+    stack, out = Stack.from_env(), []
+    for journey in load_journeys([Path(sys.argv[1])]):
+        try:
+            results = await run_journey(stack, journey)
+            out += [{"journey": r.journey, "turn": r.index, "said": r.said, "passed": r.passed,
+                     "problems": r.problems, "bot": r.bot_text[:300]} for r in results]
+        except Exception as exc:  # one broken journey is a failed turn, not the end of the run
+            out.append({"journey": journey["journey"], "turn": 0, "said": "", "passed": False,
+                        "problems": [f"yolculuk yarıda kaldı: {exc}"[:300]], "bot": ""})
+    print(json.dumps(out, ensure_ascii=False))
+
+asyncio.run(main())
 """

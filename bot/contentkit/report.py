@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from casinra_contracts.pii import mask_text
 from casinra_contracts.timezone import local
 from casinra_contracts.topics import intent_label
 
@@ -133,7 +134,7 @@ def write_report(report: dict, out_dir: Path) -> Path:
     if journeys.get("failures"):
         parts.append("<h2>Adayın yanlış yürüttüğü konuşma turları</h2><table><tr><th>yolculuk</th><th>oyuncu</th><th>sorun</th></tr>")
         for failure in journeys["failures"][:30]:
-            parts.append(f"<tr><td>{e(failure['journey'])} ({e(failure['turn'])}. tur)</td><td class='ex'>“{e(failure['said'])}”</td>"
+            parts.append(f"<tr><td>{e(failure['journey'])} ({e(failure['turn'])}. tur)</td><td class='ex'>“{e(mask_text(failure['said']))}”</td>"
                          f"<td>{e('; '.join(failure['problems']))}</td></tr>")
         parts.append("</table>")
     parts += [
