@@ -103,10 +103,12 @@ class Stack:
             str(BOT_VENV / "bin" / "rasa"), "run", "actions", "--actions", "actions",
             "--port", str(self.port("actions")),
         ]
+        # `rasa run` that loads a newly promoted model beside the old one (bot/serve.py); the model
+        # comes from the gateway's registry (endpoints.yml `models:`), which adopts MODEL when new
         cmds["rasa"] = [
-            str(BOT_VENV / "bin" / "rasa"), "run", "--enable-api",
+            str(BOT_VENV / "bin" / "python"), "-m", "bot.serve", "run", "--enable-api",
             f"--auth-token={env['CASINRA_RASA_TOKEN']}",  # a token may start with "-"
-            "--model", str(MODEL), "--credentials", "credentials.yml",
+            "--credentials", "credentials.yml",
             "--endpoints", "endpoints.yml", "--interface", "127.0.0.1",
             "--port", str(self.port("rasa")),
         ]

@@ -213,7 +213,7 @@ def start_gateway(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Gate
 @pytest.fixture
 def start_rasa(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Proc]]:
     """A real Rasa server on the project's endpoints.yml (its model pulled from the gateway) with the
-    REST channel, so a test can talk to it directly."""
+    REST channel, so a test can talk to it directly; started like devstack starts it."""
     credentials = tmp_path / "credentials.yml"
     credentials.write_text("rest:\n")
     procs: List[Proc] = []
@@ -224,7 +224,8 @@ def start_rasa(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Proc]]:
         env = {**os.environ, **SECRETS, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
                "CASINRA_REDIS_URL": redis_url, "CASINRA_GATEWAY_URL": gateway_url,
                "CASINRA_ACTION_URL": "http://127.0.0.1:9/webhook", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-        cmd = [str(BOT_PYTHON), "-m", "rasa", "run", "--enable-api", f"--auth-token={RASA_TOKEN}",
+        # as devstack runs it: `rasa run` loading a pulled model in the background (bot/serve.py)
+        cmd = [str(BOT_PYTHON), "-m", "bot.serve", "run", "--enable-api", f"--auth-token={RASA_TOKEN}",
                "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(credentials),
                "--interface", "127.0.0.1", "--port", str(port)]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)

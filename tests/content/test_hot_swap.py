@@ -92,5 +92,7 @@ def test_a_promotion_reaches_both_replicas_with_no_failed_request(trained: Dict[
         after = [text for at, text in c.answers if at > settled]
         assert before and all(t.startswith(OLD_GREETING) for t in before)
         assert after and all(t.startswith(NEW_GREETING) for t in after), after[:3]
+    for rasa in replicas:  # the new model was loaded beside the old one, not in the event loop
+        assert f'Now serving the pulled model "{new}"' in rasa.log.read_text(errors="replace")
     status = editor.call("GET", "/api/models/replicas").json()
     assert [(r["model_id"], r["live"]) for r in status["replicas"]] == [(new, True), (new, True)]
