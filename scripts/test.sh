@@ -10,6 +10,7 @@ eval "$(python3 scripts/devstack.py env --profile test)"
 results=$CASINRA_STATE_DIR/results
 rm -rf "$results" && mkdir -p "$results"
 rm -f "$CASINRA_STATE_DIR/backoffice.db" "$CASINRA_STATE_DIR/appendonly.aof"; rm -rf "$CASINRA_STATE_DIR/appendonlydir"
+rm -rf "$CASINRA_STATE_DIR/registry"  # the test stack serves the build's model (models/casinra.tar.gz), never a promoted one
 .venv-bot/bin/python -m actions.backoffice.seed --reset --generate 200 || exit 1  # at CASINRA_DB_URL
 python3 scripts/devstack.py start --profile test || exit 1
 trap 'python3 scripts/devstack.py stop --profile test >/dev/null 2>&1' EXIT
