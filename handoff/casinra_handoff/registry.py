@@ -37,6 +37,26 @@ def content_id(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def seed_id(seed: Path) -> str:
+    """`content_id` of the build's model, remembered beside it (`.<name>.id`) for as long as the file
+    is the same (size, modification time, inode): every gateway start would hash it otherwise."""
+    stat = seed.stat()
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    memo = seed.with_name(f".{seed.name}.id")
+    try:
+        known = json.loads(memo.read_text())
+        if known.get("stat") == stamp:
+            return str(known["id"])
+    except (OSError, ValueError, KeyError):
+        pass
+    mid = content_id(seed)
+    try:
+        memo.write_text(json.dumps({"stat": stamp, "id": mid}))
+    except OSError:  # a read-only build folder: hash again next time
+        pass
+    return mid
+
+
 @dataclass
 class ModelInfo:
     id: str
@@ -159,7 +179,7 @@ class Registry:
         act. The same file as last time changes nothing, so a promoted model survives restarts."""
         if not seed.is_file():
             return None
-        mid = content_id(seed)
+        mid = seed_id(seed)
         try:
             last = json.loads((self.root / "seed.json").read_text()).get("id")
         except (OSError, ValueError):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from casinra_handoff import promotion
-from casinra_handoff.registry import Registry, content_id
+from casinra_handoff.registry import Registry, content_id, seed_id
 
 
 def model(path: Path, content: bytes) -> Path:
@@ -85,3 +85,13 @@ def test_the_guard_wants_a_report_against_today_s_live_model() -> None:
     assert [p.code for p in promotion.check(r, "c", "new-live", ["macro_f1"], 0.01).problems] == ["stale_report"]
     assert [p.code for p in promotion.check(None, "c", "l", ["macro_f1"], 0.01).problems] == ["no_report"]
     assert [p.code for p in promotion.check(r, "other", "old-live", ["macro_f1"], 0.01).problems] == ["no_report"]
+
+
+def test_the_build_s_hash_is_remembered_while_the_file_is_the_same(tmp_path: Path) -> None:
+    seed = model(tmp_path / "casinra.tar.gz", b"build 1")
+    assert seed_id(seed) == content_id(seed)
+    memo = tmp_path / ".casinra.tar.gz.id"
+    assert memo.is_file()
+    seed.unlink()
+    model(seed, b"build 2, longer")  # make train wrote a new file
+    assert seed_id(seed) == content_id(seed) == hashlib.sha256(b"build 2, longer").hexdigest()[:16]
