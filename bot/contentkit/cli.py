@@ -168,15 +168,13 @@ def cmd_inbox(args: argparse.Namespace, progress: Callable) -> Any:
 def cmd_decide(args: argparse.Namespace, progress: Callable) -> Any:
     from .inbox import decide
     from .paths import ContentPaths
-    from .workspace import Workspace
 
     keys = json.loads(args.keys)
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys) or not keys:
         raise Refused("--keys bir metin listesi olmalı.")
     added = None
-    if args.action in ("label", "example"):
-        if not args.intent:
-            raise Refused("Bir niyet seçin.")
+    if args.action in ("label", "example") and not args.intent:
+        raise Refused("Bir niyet seçin.")
     if args.action == "example":
         added = _workspace().add_example(args.intent, args.text or "")
     decide(ContentPaths.from_env().decisions, keys, args.action, args.by, args.intent, args.text)
