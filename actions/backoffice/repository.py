@@ -40,7 +40,8 @@ T = TypeVar("T")
 
 LIMIT_CHANGE_DELAY = timedelta(hours=24)
 KVKK_RESPONSE_DAYS = 30
-TICKET_PREFIXES = {"fraud": "DLD", "privacy": "KVKK", "callback": "ARA", "email": "EPT"}
+TICKET_PREFIXES = {"fraud": "DLD", "privacy": "KVKK", "callback": "ARA", "email": "EPT", "complaint": "SKY",
+                   "bonus_dispute": "ITR"}
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPRSTUVYZ23456789"
 
 
