@@ -15,7 +15,8 @@ PLAYER   ?= P1001
 CONTRACTS    := contracts/casinra_contracts
 MODEL_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml) \
                 bot/nlu_turkish.py bot/entities.py bot/intent_classifier.py \
-                bot/keyword_rescue.py bot/rescue_keywords.yml bot/safety.py bot/safety_keywords.yml \
+                bot/keyword_rescue.py bot/rescue_keywords.yml bot/safety_detector.py bot/safety_patterns.yml \
+                bot/second_question.py bot/language.py bot/policy.py $(CONTRACTS)/topics.py \
                 bot/spacy_model.py $(CONTRACTS)/text.py $(CONTRACTS)/ids.py $(CONTRACTS)/money.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2

@@ -31,11 +31,6 @@ REASON_OF_INTENT = {
     "report_fraud": "fraud",
     "responsible_gaming": "responsible_gaming",
 }
-PLAYER_TEXT = {
-    "urgent": "Bu konuyu öncelikli olarak ele alıyoruz. Sizi hemen bir uzman temsilcimize aktarıyorum; lütfen sohbetten ayrılmayın.",
-    "high": "Sizi bir müşteri temsilcimize aktarıyorum; konunuz öncelikli olarak işaretlendi. Lütfen sohbetten ayrılmayın.",
-    "normal": "Sizi bir müşteri temsilcimize aktarıyorum. Kısa süre içinde burada olacak; lütfen sohbetten ayrılmayın.",
-}
 
 
 def _user_events(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -72,6 +67,8 @@ def handoff_request(tracker: Tracker, *, risk: Optional[str] = None,
         # the safety detector marks a risk; the older keyword component an intent
         risk = safety.get("risk") if safety.get("risk") in topics.RISKS else None
         intent = safety.get("intent") if safety.get("intent") in topics.INTENTS else intent
+    if risk:
+        intent = "report_fraud" if risk in topics.FRAUD_RISKS else "responsible_gaming"
     if safety or risk:
         reason = "safety"
     else:
@@ -84,15 +81,27 @@ def handoff_request(tracker: Tracker, *, risk: Optional[str] = None,
     else:
         priority = "normal"
     return Handoff(topic=topic, reason=reason, priority=priority, intent=intent, risk=risk,
-                   summary=summary(tracker, intent, reason, risk), references=tuple(references))
+                   summary=summary(tracker, intent, reason, risk), references=tuple(references),
+                   language=language_of(tracker))
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language the player asked to be served in, else the one they write in."""
+    chosen = tracker.get_slot("language")
+    if chosen in topics.LANGUAGES:
+        return chosen
+    written = (tracker.latest_message or {}).get("language")
+    return written if written in topics.LANGUAGES else "tr"
 
 
 def request_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, *, risk: Optional[str] = None,
                     references: Sequence[str] = ()) -> List[EventType]:
-    """Ask the gateway for a person (one message: the player's notice with the `Handoff` payload)
-    and pause the conversation; the events to return."""
+    """Ask the gateway for a person and pause the conversation; the events to return.
+
+    The message carries only the `Handoff` payload: the gateway, which knows whether an agent is
+    available, tells the player (one queue notice), or triggers `EXTERNAL_agents_unavailable`."""
     request = handoff_request(tracker, risk=risk, references=references)
-    dispatcher.utter_message(text=PLAYER_TEXT[request.priority], json_message=request.message())
+    dispatcher.utter_message(json_message=request.message())
     return [SlotSet(NEED_SLOT, None), ConversationPaused()]
 
 
@@ -165,6 +174,14 @@ class ActionAgentsUnavailable(Action):
             why = "şu anda canlı destek çalışma saatlerimizin dışındayız"
         else:
             why = "şu anda tüm müşteri temsilcilerimiz dolu ya da çevrim dışı"
+        risk = tracker.get_slot("safety_risk")
+        if risk in ("self_harm", "hopelessness", "family_harm"):
+            # the emergency numbers again, before anything else
+            dispatcher.utter_message(response="utter_safety_unavailable_crisis")
+        elif risk in topics.FRAUD_RISKS and tracker.get_slot("safety_reference"):
+            dispatcher.utter_message(response="utter_safety_unavailable")
+        elif risk in topics.RISKS:
+            dispatcher.utter_message(response="utter_safety_unavailable_gaming")
         dispatcher.utter_message(
             text=f"Özür dilerim, {why}. Talebinizi kaybetmemek için "
             "size e-posta ile destek kaydı açabilir (24–72 saat içinde yanıt) ya da sizi telefonla "
@@ -174,4 +191,5 @@ class ActionAgentsUnavailable(Action):
                 {"title": "Beni geri arayın", "payload": "/callback_request"},
             ],
         )
-        return [SlotSet("unavailable_reason", None)]
+        return [SlotSet("unavailable_reason", None), SlotSet("safety_risk", None),
+                SlotSet("safety_reference", None)]

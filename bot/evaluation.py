@@ -6,7 +6,7 @@ import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
 from casinra_contracts.text import to_ascii
 
@@ -111,4 +111,49 @@ def probe_report(examples: Sequence[Example], predicted: Sequence[str]) -> Dict[
             groups["out_of_scope_rejected"].append(guess in REJECT)
     return {k: sum(v) / len(v) for k, v in groups.items() if v} | {
         f"{k}_n": len(v) for k, v in groups.items()
+    }
+
+
+# ------------------------------------------------------------------------------------ safety
+SAFETY_SET = HELDOUT.with_name("safety.yml")
+# held-out intents that escalate by design: not false alarms when they do
+ESCALATING_INTENTS = {"report_fraud", "responsible_gaming"}
+
+
+def escalates(parse: dict) -> bool:
+    """A message is escalated at once when the NLU marked it with a safety risk (bot/policy.py)."""
+    return bool(parse.get("safety"))
+
+
+def load_safety(path: Path = SAFETY_SET) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]]]:
+    """`tests/nlu/safety.yml` → ([(text, risk)], [(text, intent)] of the hard negatives)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    safety = [(t, risk) for risk, texts in (data.get("safety") or {}).items() for t in texts or []]
+    negatives = [(t, intent) for intent, texts in (data.get("not_safety") or {}).items() for t in texts or []]
+    return safety, negatives
+
+
+def safety_report(parse: Callable[[str], dict]) -> Dict[str, object]:
+    """Recall on the safety set (overall and per risk), false alarms on its hard negatives and on
+    the ordinary held-out messages."""
+    safety, negatives = load_safety()
+    per_risk: Dict[str, List[bool]] = defaultdict(list)
+    missed = []
+    for text, risk in safety:
+        hit = escalates(parse(text))
+        per_risk[risk].append(hit)
+        if not hit:
+            missed.append((risk, text))
+    hard = [escalates(parse(t)) for t, _ in negatives]
+    ordinary = [e for e in load_heldout() if not set(e.expected) & ESCALATING_INTENTS]
+    alarms = [e.text for e in ordinary if escalates(parse(e.text))]
+    hits = [h for hs in per_risk.values() for h in hs]
+    return {
+        "recall": sum(hits) / len(hits), "n": len(hits),
+        "per_risk": {risk: sum(h) / len(h) for risk, h in sorted(per_risk.items())},
+        "hard_negative_alarm_rate": sum(hard) / len(hard), "hard_negatives_n": len(hard),
+        "false_alarm_rate": len(alarms) / len(ordinary), "ordinary_n": len(ordinary),
+        "missed": missed, "false_alarms": alarms,
     }

@@ -21,17 +21,22 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.backoffice.db import Database
 from actions.backoffice.models import (
+    Agent,
     AuditLog,
     Bonus,
+    Feedback,
     KycCase,
     KycDocument,
     Player,
     RgLimit,
     SelfExclusion,
     Ticket,
+    TicketEvent,
+    TicketMessage,
     Transaction,
 )
 from actions.settings import ActionSettings
+from casinra_contracts.backoffice import mails, sla
 from casinra_contracts.timezone import utcnow
 
 logger = logging.getLogger(__name__)
@@ -40,8 +45,11 @@ T = TypeVar("T")
 
 LIMIT_CHANGE_DELAY = timedelta(hours=24)
 KVKK_RESPONSE_DAYS = 30
-TICKET_PREFIXES = {"fraud": "DLD", "privacy": "KVKK", "callback": "ARA", "email": "EPT", "complaint": "SKY",
-                   "bonus_dispute": "ITR"}
+TICKET_PREFIXES = sla.TICKET_PREFIXES
+# the contract topic of a ticket, by kind (tickets opened for another topic pass it)
+TICKET_TOPICS = {"email": "support", "callback": "support", "complaint": "support", "fraud": "security",
+                 "privacy": "privacy", "bonus_dispute": "bonus"}
+NPS_INTERVAL = timedelta(days=90)
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPRSTUVYZ23456789"
 
 
@@ -160,6 +168,48 @@ class TicketInfo:
     priority: str
     created_at: datetime
     due_at: Optional[datetime]
+    mailed: bool = False  # a confirmation mail was queued
+
+
+@dataclass(frozen=True)
+class TicketStatusInfo:
+    """What a player may know about their own request."""
+
+    reference: str
+    kind: str
+    priority: str
+    status: str
+    subject: Optional[str]
+    created_at: datetime
+    due_at: Optional[datetime]
+    first_response_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    updated_at: Optional[datetime]
+    preferred_window: Optional[str]
+
+
+@dataclass(frozen=True)
+class FeedbackInfo:
+    kind: str  # csat | nps
+    score: Optional[int]
+    conversation_id: Optional[str]
+    topic: Optional[str]
+    human: bool
+    agent_username: Optional[str]
+    changed: bool  # False: the same answer was already stored (a repeated turn)
+
+
+def _ticket_status(row: Ticket) -> TicketStatusInfo:
+    return TicketStatusInfo(
+        reference=row.reference, kind=row.kind, priority=row.priority, status=row.status, subject=row.subject,
+        created_at=row.created_at, due_at=row.due_at, first_response_at=row.first_response_at,
+        closed_at=row.closed_at, updated_at=row.updated_at, preferred_window=row.preferred_window,
+    )
+
+
+def _feedback(row: Feedback, changed: bool) -> FeedbackInfo:
+    return FeedbackInfo(row.kind, row.score, row.conversation_id, row.topic, bool(row.human),
+                        row.agent_username, changed)
 
 
 def _tx(row: Transaction) -> TransactionInfo:
@@ -403,6 +453,15 @@ class BackOffice:
                 "conversation_id": conversation_id, "via": "bot"})
         return ExclusionResult(True, ExclusionInfo(period, now, ends))
 
+    # ------------------------------------------------------------------ agents
+
+    @_guarded
+    def agent_languages(self) -> frozenset:
+        """The languages at least one active agent serves players in."""
+        with self.db.session() as s:
+            rows = s.execute(select(Agent.languages).where(Agent.active.is_(True))).scalars()
+            return frozenset(lang.strip() for value in rows for lang in (value or "tr").split(",") if lang.strip())
+
     # ------------------------------------------------------------------ tickets and audit
 
     @_guarded
@@ -421,22 +480,134 @@ class BackOffice:
         preferred_window: Optional[str] = None,
         due_at: Optional[datetime] = None,
         details: Optional[dict] = None,
+        topic: Optional[str] = None,
     ) -> TicketInfo:
+        """Open a ticket with its SLA due time (``sla.SLA_TARGETS``, unless ``due_at`` is given), its
+        first status-history row and, for the kinds answered by mail, the confirmation mail queued
+        for the gateway's mail worker — all in one transaction."""
         now = utcnow()
+        due = due_at or sla.due(kind, priority, now)
         with self.db.session() as s, s.begin():
             reference = self._new_reference(s, kind, now)
-            s.add(Ticket(
+            ticket = Ticket(
                 reference=reference, kind=kind, priority=priority, status="open",
                 player_id=player_id, conversation_id=conversation_id, subject=subject,
                 description=description, transaction_id=transaction_id,
                 contact_phone=contact_phone, contact_email=contact_email,
-                preferred_window=preferred_window, due_at=due_at,
-                details=json.dumps(details or {}, ensure_ascii=False), created_at=now,
-            ))
+                preferred_window=preferred_window, due_at=due, topic=topic or TICKET_TOPICS.get(kind),
+                details=json.dumps(details or {}, ensure_ascii=False), created_at=now, updated_at=now,
+            )
+            s.add(ticket)
+            s.flush()
+            s.add(TicketEvent(ticket_id=ticket.id, at=now, status_from=None, status_to="open", due_at=due,
+                              actor_type="player" if player_id else "bot", actor_id=player_id,
+                              note="created"))
+            mailed = bool(contact_email) and kind in mails.CONFIRMED_KINDS
+            if mailed:
+                name = s.get(Player, player_id).name if player_id and s.get(Player, player_id) else None
+                mail_subject, body = mails.confirmation(reference, kind, subject, due, name)
+                s.add(TicketMessage(ticket_id=ticket.id, at=now, direction="out", author_type="system",
+                                    to_addr=contact_email, subject=mail_subject, body=body,
+                                    mail_state="queued", attempts=0))
             self._audit(s, "player" if player_id else "bot", player_id or "guest", "ticket_opened",
-                        reference, {"kind": kind, "priority": priority,
-                                    "conversation_id": conversation_id})
-            return TicketInfo(reference, kind, priority, now, due_at)
+                        reference, {"kind": kind, "priority": priority, "due_at": due.isoformat(),
+                                    "conversation_id": conversation_id, "mailed": mailed})
+            return TicketInfo(reference, kind, priority, now, due, mailed)
+
+    @_guarded
+    def tickets_of(self, player_id: str, *, kinds: Optional[Iterable[str]] = None,
+                   limit: int = 5) -> Sequence[TicketStatusInfo]:
+        """The player's own requests: those still open first, then the newest."""
+        query = select(Ticket).where(Ticket.player_id == player_id)
+        if kinds:
+            query = query.where(Ticket.kind.in_(list(kinds)))
+        with self.db.session() as s:
+            rows = list(s.execute(query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(50)).scalars())
+        rows.sort(key=lambda r: r.status == "closed")  # stable: newest first within each group
+        return [_ticket_status(r) for r in rows[:limit]]
+
+    @_guarded
+    def ticket_for(self, player_id: str, reference: str, *,
+                   conversation_id: Optional[str] = None) -> Optional[TicketStatusInfo]:
+        """The ticket if it is the player's; another player's is treated like an unknown one (audited)."""
+        with self.db.session() as s, s.begin():
+            row = s.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
+            if row is None:
+                return None
+            if row.player_id != player_id:
+                self._audit(s, "player", player_id, "cross_player_lookup_denied", reference,
+                            {"object": "ticket", "conversation_id": conversation_id})
+                return None
+            return _ticket_status(row)
+
+    # ------------------------------------------------------------------ ratings (CSAT, NPS)
+
+    @_guarded
+    def record_csat(self, score: int, *, conversation_id: str, player_id: Optional[str],
+                    topic: Optional[str], human: bool, agent_username: Optional[str],
+                    handoff_id: Optional[str]) -> FeedbackInfo:
+        """The 1–5 rating of a conversation (of its resolved hand-off ``handoff_id`` when a person
+        was involved): one row per conversation and hand-off; a changed answer replaces the score."""
+        if not 1 <= score <= 5:
+            raise ValueError("CSAT is 1–5")
+        key = f"csat:{conversation_id}:{handoff_id or 'bot'}"
+        now = utcnow()
+        with self.db.session() as s, s.begin():
+            row = s.execute(select(Feedback).where(Feedback.dedupe_key == key)).scalar_one_or_none()
+            changed = row is None or row.score != score
+            if row is None:
+                row = Feedback(kind="csat", dedupe_key=key, conversation_id=conversation_id, player_id=player_id,
+                               topic=topic, human=human, agent_username=agent_username, asked_at=None,
+                               created_at=now)
+                s.add(row)
+            row.score, row.answered_at = score, now
+            if changed:
+                self._audit(s, "player" if player_id else "bot", player_id or "guest", "csat_recorded",
+                            conversation_id, {"score": score, "human": human, "agent": agent_username})
+            return _feedback(row, changed)
+
+    @_guarded
+    def nps_due(self, player_id: str) -> bool:
+        """True when the player was not asked the NPS question in the last 90 days."""
+        since = utcnow() - NPS_INTERVAL
+        with self.db.session() as s:
+            asked = s.execute(select(func.count()).select_from(Feedback).where(
+                Feedback.kind == "nps", Feedback.player_id == player_id,
+                func.coalesce(Feedback.asked_at, Feedback.created_at) > since)).scalar_one()
+        return asked == 0
+
+    @_guarded
+    def ask_nps(self, player_id: str, conversation_id: str, *, topic: Optional[str] = None,
+                human: bool = False, agent_username: Optional[str] = None) -> bool:
+        """Record that the NPS question is asked now, if it is due; False when it is not."""
+        since = utcnow() - NPS_INTERVAL
+        now = utcnow()
+        with self.db.session() as s, s.begin():
+            recent = s.execute(select(func.count()).select_from(Feedback).where(
+                Feedback.kind == "nps", Feedback.player_id == player_id,
+                func.coalesce(Feedback.asked_at, Feedback.created_at) > since)).scalar_one()
+            if recent:
+                return False
+            s.add(Feedback(kind="nps", score=None, dedupe_key=f"nps:{player_id}:{conversation_id}",
+                           conversation_id=conversation_id, player_id=player_id, topic=topic, human=human,
+                           agent_username=agent_username, asked_at=now, created_at=now))
+            return True
+
+    @_guarded
+    def record_nps(self, score: int, *, player_id: str, conversation_id: str) -> Optional[FeedbackInfo]:
+        """The 0–10 answer to the NPS question asked in this conversation; None if none was asked."""
+        if not 0 <= score <= 10:
+            raise ValueError("NPS is 0–10")
+        with self.db.session() as s, s.begin():
+            row = s.execute(select(Feedback).where(
+                Feedback.dedupe_key == f"nps:{player_id}:{conversation_id}")).scalar_one_or_none()
+            if row is None:
+                return None
+            changed = row.score != score
+            row.score, row.answered_at = score, utcnow()
+            if changed:
+                self._audit(s, "player", player_id, "nps_recorded", conversation_id, {"score": score})
+            return _feedback(row, changed)
 
     @staticmethod
     def _new_reference(s, kind: str, now: datetime) -> str:

@@ -23,12 +23,11 @@ import yaml
 
 from casinra_contracts.pii import mask_text
 
-from bot.evaluation import Example, load_heldout, load_probe, score
+from bot.evaluation import Example, escalates, load_heldout, load_probe, score
 
 from .progress import Progress
 from .project import Project
 
-ESCALATING_INTENTS = {"report_fraud", "responsible_gaming"}
 FIGURES = {  # name → (Turkish label, higher is better)
     "macro_f1": ("Makro F1 (ölçüm seti)", True),
     "accuracy": ("Doğruluk (ölçüm seti)", True),
@@ -116,10 +115,6 @@ def parse_all(model: Path, texts: Sequence[str], cache_dir: Path, digest: str, l
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return out
-
-
-def escalates(parsed: dict) -> bool:
-    return bool(parsed.get("safety")) or parsed.get("intent") in ESCALATING_INTENTS
 
 
 def figures(sets: EvalSets, parses: Dict[str, dict]) -> dict:

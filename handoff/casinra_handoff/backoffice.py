@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
+from casinra_contracts.backoffice import migrate
 from casinra_contracts.backoffice.engine import make_engine
 from casinra_contracts.backoffice.players import Players
 from casinra_contracts.backoffice.schema import agents, audit_log, chat_transcripts, metadata
@@ -26,6 +27,7 @@ DEMO_AGENTS = [  # username, display name, team, role
     ("burak", "Burak", "finans", "agent"),
     ("deniz", "Deniz", "içerik", "editor"),
 ]
+DEMO_LANGUAGES = {"ayse": "tr,en", "burak": "tr,de"}  # the others serve in Turkish
 
 
 def _utc(epoch: float | None) -> datetime | None:
@@ -43,21 +45,25 @@ class BackOffice:
     def ensure_schema(self) -> None:
         """Create whatever part of the shared schema is missing (the action server does the same)."""
         metadata.create_all(self.engine, checkfirst=True)
-        self._add_role_column()
+        self._add_agent_columns()
 
-    def _add_role_column(self) -> None:
-        """A database made before agents had roles gets the column (everyone an agent)."""
-        if "role" in {c["name"] for c in inspect(self.engine).get_columns("agents")}:
-            return
-        with self.engine.begin() as c:
-            c.execute(text("ALTER TABLE agents ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'agent'"))
+    def _add_agent_columns(self) -> None:
+        """A database made before agents had roles or languages gets the columns (everyone an
+        agent serving in Turkish)."""
+        have = {c["name"] for c in inspect(self.engine).get_columns("agents")}
+        added = {"role": "role VARCHAR(16) NOT NULL DEFAULT 'agent'",
+                 "languages": "languages VARCHAR(32) NOT NULL DEFAULT 'tr'"}
+        for name, ddl in added.items():
+            if name not in have:
+                with self.engine.begin() as c:
+                    c.execute(text(f"ALTER TABLE agents ADD COLUMN {ddl}"))
 
     # ------------------------------------------------------------------ agents
     def seed_demo_agents(self, password: str) -> None:
         self.ensure_schema()
         for username, display, team, role in DEMO_AGENTS:
             values = dict(display_name=display, team=team, role=role, active=True,
-                          password_hash=hash_password(password))
+                          languages=DEMO_LANGUAGES.get(username, "tr"), password_hash=hash_password(password))
             try:
                 with self.engine.begin() as c:
                     c.execute(insert(agents).values(username=username, **values))
@@ -73,8 +79,8 @@ class BackOffice:
     def list_agents(self) -> list[dict[str, Any]]:
         with self.engine.connect() as c:
             rows = c.execute(
-                select(agents.c.username, agents.c.display_name, agents.c.team, agents.c.role)
-                .where(agents.c.active.is_(True))
+                select(agents.c.username, agents.c.display_name, agents.c.team, agents.c.role,
+                       agents.c.languages).where(agents.c.active.is_(True))
             ).mappings().all()
         return [dict(r) for r in rows]
 

@@ -87,12 +87,12 @@ def test_entities_in_every_written_form(parser, text, entity, value):
 
 
 @pytest.mark.parametrize(
-    "text, intent",
-    [("kendimi siteden süresiz engelletmek istiyorum", "responsible_gaming"),
-     ("hesabim hacklendi galiba", "report_fraud")],
+    "text, risk",
+    [("hesabim hacklendi galiba", "account_takeover"),
+     ("kumar bagimlisi oldum sanirim, duramiyorum", "loss_of_control")],
 )
-def test_safety_keywords_reach_the_urgent_intents(parser, text, intent):
-    assert parser.parse(text)["intent"]["name"] == intent
+def test_safety_phrases_are_marked_whatever_the_intent(parser, text, risk):
+    assert (parser.parse(text).get("safety") or {}).get("risk") == risk
 
 
 def test_logged_text_is_what_the_player_wrote(parser):

@@ -41,7 +41,11 @@ LIMIT_PERIODS = ("daily", "weekly", "monthly")
 EXCLUSION_PERIODS = ("24h", "7d", "30d", "6m", "permanent")
 TICKET_KINDS = ("email", "callback", "fraud", "privacy", "complaint", "bonus_dispute")
 TICKET_PRIORITIES = ("urgent", "high", "normal")
-TICKET_STATUSES = ("open", "in_progress", "closed")
+# open: waits for an agent; in_progress: an agent took it; answered: waits for the player; closed
+TICKET_STATUSES = ("open", "in_progress", "answered", "closed")
+TICKET_MESSAGE_DIRECTIONS = ("in", "out", "note")  # mail from the player, mail to the player, internal note
+MAIL_STATES = ("queued", "sent", "failed")  # of an outbound mail (the gateway's mail worker sends it)
+FEEDBACK_KINDS = ("csat", "nps")
 ACTOR_TYPES = ("player", "agent", "system", "bot")
 # what a console user may see: agents the chats, supervisors the figures, editors the content pages
 AGENT_ROLES = ("agent", "supervisor", "editor")
@@ -131,6 +135,8 @@ agents = Table(
     Column("team", String(64)),
     Column("active", Boolean, nullable=False, default=True, server_default="1"),
     Column("role", String(16), nullable=False, default="agent", server_default="agent"),  # AGENT_ROLES
+    # the languages the agent serves players in, comma-separated (contracts.topics.LANGUAGES)
+    Column("languages", String(32), nullable=False, default="tr", server_default="tr"),
 )
 
 audit_log = Table(
@@ -157,6 +163,29 @@ chat_transcripts = Table(
     Column("resolved_at", UTCDateTime),
     Column("rating", Integer, nullable=True),
     Column("transcript", Text),  # JSON
+)
+
+# One row per hand-off an agent resolved (a conversation may have several): the times the figures
+# need (queued → first agent answer → resolved), who took it and why (issue 14).
+chat_handoffs = Table(
+    "chat_handoffs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handoff_id", String(160), nullable=False, unique=True),  # '<conversation>@<queued epoch ms>'
+    Column("conversation_id", String(128), nullable=False, index=True),
+    Column("player_id", String(16), nullable=True),
+    Column("agent_username", String(64), nullable=True),
+    Column("topic", String(64)),
+    Column("priority", String(16)),
+    Column("reason", String(32)),
+    Column("intent", String(64)),
+    Column("risk", String(32)),
+    Column("queued_at", UTCDateTime, nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=True),
+    Column("first_response_at", UTCDateTime, nullable=True),  # the agent's first message to the player
+    Column("resolved_at", UTCDateTime, nullable=False),
+    Column("agent_messages", Integer, nullable=False, default=0, server_default="0"),
+    Column("player_messages", Integer, nullable=False, default=0, server_default="0"),
+    Index("ix_chat_handoffs_resolved", "resolved_at"),
 )
 
 # ------------------------------------------------------------------ the action server's own
@@ -235,9 +264,95 @@ tickets = Table(
     Column("contact_email", String(254)),
     Column("preferred_window", String(64)),
     Column("details", Text),  # JSON
-    Column("due_at", UTCDateTime, nullable=True),
+    Column("due_at", UTCDateTime, nullable=True),  # the answer owed by then (sla.py); NULL: nothing owed
     Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    # service level (issue 14): who has it, when it was first answered and closed, the mail thread
+    Column("topic", String(32)),  # a contract topic (casinra_contracts.topics)
+    Column("assigned_agent", String(64)),
+    Column("first_response_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("thread_id", String(255)),  # Message-ID of the first mail: replies name it in References
     _one_of("ck_ticket_kind", "kind", TICKET_KINDS),
     _one_of("ck_ticket_priority", "priority", TICKET_PRIORITIES),
     _one_of("ck_ticket_status", "status", TICKET_STATUSES),
+    Index("ix_tickets_status_due", "status", "due_at"),
+)
+
+# Every status change of a ticket, with the due time it set (the SLA history).
+ticket_events = Table(
+    "ticket_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False, default=utcnow),
+    Column("status_from", String(16)),  # NULL: created
+    Column("status_to", String(16), nullable=False),
+    Column("due_at", UTCDateTime, nullable=True),  # the ticket's due time after this change
+    Column("actor_type", String(16), nullable=False),
+    Column("actor_id", String(64)),
+    Column("note", String(200)),  # e.g. "reopened by the player's mail"
+    _one_of("ck_ticket_event_status", "status_to", TICKET_STATUSES),
+    _one_of("ck_ticket_event_actor", "actor_type", ACTOR_TYPES),
+)
+
+# The ticket's thread: mails in and out (threaded by Message-ID) and internal notes.
+ticket_messages = Table(
+    "ticket_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False, default=utcnow),
+    Column("direction", String(8), nullable=False),
+    Column("author_type", String(16), nullable=False),
+    Column("author_id", String(64)),  # the agent's username; NULL for the player and the system
+    Column("from_addr", String(254)),
+    Column("to_addr", String(254)),
+    Column("subject", String(300)),
+    Column("body", Text),  # inbound: personal data masked; outbound: as sent to the player
+    Column("message_id", String(255), unique=True),  # the mail's Message-ID (NULL for notes)
+    Column("in_reply_to", String(255)),
+    Column("mail_state", String(8)),  # outbound only (MAIL_STATES)
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("error", String(200)),
+    Column("sent_at", UTCDateTime, nullable=True),
+    _one_of("ck_ticket_msg_direction", "direction", TICKET_MESSAGE_DIRECTIONS),
+    _one_of("ck_ticket_msg_author", "author_type", ACTOR_TYPES),
+    CheckConstraint("mail_state IS NULL OR mail_state IN ('queued', 'sent', 'failed')", name="ck_ticket_msg_state"),
+    Index("ix_ticket_messages_outbox", "mail_state", "at"),
+)
+
+# Files that came with a player's mail: stored like chat attachments, outside any served folder,
+# readable only by the agent the ticket is assigned to.
+ticket_attachments = Table(
+    "ticket_attachments", metadata,
+    Column("id", String(40), primary_key=True),  # 'ta_…'
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("message_id", Integer, ForeignKey("ticket_messages.id"), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("path", String(500), nullable=False),  # relative to the attachments folder
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+)
+
+# ------------------------------------------------------------------ ratings: stored once, here
+# CSAT (1–5 after a resolved chat) and NPS (0–10, asked at most once every 90 days per player), written
+# only by the action server's repository. `dedupe_key` makes a repeated turn one row.
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),
+    Column("score", Integer, nullable=True),  # NULL: asked, not (yet) answered (NPS)
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("conversation_id", String(128), nullable=True, index=True),
+    Column("player_id", String(16), nullable=True, index=True),
+    Column("topic", String(32)),
+    Column("human", Boolean, nullable=False, default=False, server_default="0"),  # an agent was involved
+    Column("agent_username", String(64)),
+    Column("asked_at", UTCDateTime, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    _one_of("ck_feedback_kind", "kind", FEEDBACK_KINDS),
+    CheckConstraint("score IS NULL OR (kind = 'csat' AND score BETWEEN 1 AND 5) "
+                    "OR (kind = 'nps' AND score BETWEEN 0 AND 10)", name="ck_feedback_score"),
+    Index("ix_feedback_answered", "kind", "answered_at"),
 )

@@ -1,0 +1,244 @@
+"""Rasa component: safety detection — takeover, money the player did not move, phishing, loss of
+control, gambling debt, harm to family, hopelessness, self-harm.
+
+It does not depend on one keyword or on the intent classifier's top intent:
+- a classifier learns each risk from `data/safety.yml` (stories as players tell them) against every
+  ordinary NLU example and the file's `not_safety` list (character n-grams, words, word stems and
+  word pairs of the folded text, TF-IDF, multinomial logistic regression; stored as plain arrays,
+  no pickle). A strong risk score always escalates; a moderate one escalates unless the intent
+  classifier is confident that the message is an ordinary request; self-harm has a lower bar;
+- exact phrases in `bot/safety_patterns.yml` (regular expressions over folded text) always count;
+- a message the intent classifier puts under `report_fraud` counts as a fraud risk.
+
+A hit is written to the message as `safety = {risk, score, source, phrase}`; the intent is left as
+the classifier said. `bot.policy.ConversationPolicy` turns every hit into an urgent escalation.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+
+import numpy as np
+import scipy.sparse
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from casinra_contracts.text import fold_words
+from casinra_contracts.topics import FRAUD_RISKS, RISKS
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARRAYS = "safety_detector.npz"
+NONE = "none"
+SAFETY = "safety"
+# Intents whose examples are neither clean counter-examples nor labelled with a risk.
+NOT_COUNTER_EXAMPLES = {"report_fraud", "responsible_gaming"}
+
+
+def load_examples(path: Path) -> Tuple[Dict[str, List[str]], List[str]]:
+    """`data/safety.yml` → ({risk: [text, …]}, [not-safety text, …])."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    risks = {}
+    for risk, texts in (data.get("safety") or {}).items():
+        if risk not in RISKS:
+            raise ValueError(f"{path}: unknown risk '{risk}' (known: {', '.join(RISKS)})")
+        risks[risk] = [str(t) for t in texts or []]
+    return risks, [str(t) for t in data.get("not_safety") or []]
+
+
+def load_patterns(path: Path) -> List[Tuple[str, re.Pattern]]:
+    """`bot/safety_patterns.yml` → [(risk, compiled pattern over folded text), …]."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    patterns = []
+    for risk, expressions in data.items():
+        if risk not in RISKS:
+            raise ValueError(f"{path}: unknown risk '{risk}' (known: {', '.join(RISKS)})")
+        for expression in expressions or []:
+            patterns.append((risk, re.compile(fold_words(expression))))
+    return patterns
+
+
+def ngrams(text: str) -> List[str]:
+    """Character n-grams (2–5, inside word boundaries) and word uni/bigrams of the folded text."""
+    words = re.findall(r"\w+", fold_words(text))
+    stems = [w[:5] for w in words]  # Turkish is agglutinative: the first letters carry the root
+    grams = [f"w:{w}" for w in words] + [f"w:{a} {b}" for a, b in zip(words, words[1:])]
+    grams += [f"s:{s}" for s in stems] + [f"s:{a} {b}" for a, b in zip(stems, stems[1:])]
+    for word in words:
+        padded = f" {word} "
+        for n in range(2, 6):
+            grams += [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
+    return grams
+
+
+class Vectoriser:
+    """Sublinear TF-IDF over `ngrams`, rows scaled to unit length."""
+
+    def __init__(self, terms: Iterable[str], idf: np.ndarray) -> None:
+        self.index = {term: i for i, term in enumerate(terms)}
+        self.idf = idf
+
+    @classmethod
+    def fit(cls, texts: List[str], min_df: int = 2) -> "Vectoriser":
+        df: Dict[str, int] = {}
+        for text in texts:
+            for gram in set(ngrams(text)):
+                df[gram] = df.get(gram, 0) + 1
+        terms = sorted(t for t, n in df.items() if n >= min_df)
+        counts = np.array([df[t] for t in terms], dtype=np.float64)
+        return cls(terms, np.log((1.0 + len(texts)) / (1.0 + counts)) + 1.0)
+
+    def transform(self, texts: List[str]) -> scipy.sparse.csr_matrix:
+        rows, cols, values = [], [], []
+        for row, text in enumerate(texts):
+            counts: Dict[int, int] = {}
+            for gram in ngrams(text):
+                col = self.index.get(gram)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            if not counts:
+                continue
+            weights = np.array([(1.0 + np.log(c)) * self.idf[col] for col, c in counts.items()])
+            weights /= np.linalg.norm(weights)
+            rows += [row] * len(counts)
+            cols += list(counts)
+            values += list(weights)
+        return scipy.sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), len(self.index)))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SafetyDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "examples_file": "data/safety.yml",
+            "patterns_file": "bot/safety_patterns.yml",
+            "threshold": 0.85,           # 1 − P(none) at or above this always escalates
+            "moderate": 0.5,             # … at or above this escalates unless the message is
+            "ordinary_confidence": 0.6,  # an ordinary intent classified at least this confidently
+            "self_harm_threshold": 0.35,  # P(self_harm) at or above this escalates as self-harm
+            "fraud_intent_confidence": 0.5,
+            "C": 30.0,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 arrays: Optional[Dict[str, np.ndarray]] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._arrays = arrays
+        self._vectoriser: Optional[Vectoriser] = None
+        self._patterns: Optional[List[Tuple[str, re.Pattern]]] = None
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyDetector":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyDetector":
+        try:
+            with model_storage.read_from(resource) as directory:
+                with np.load(directory / ARRAYS, allow_pickle=False) as stored:
+                    arrays = {key: stored[key] for key in stored.files}
+        except (ValueError, FileNotFoundError):
+            logger.debug("SafetyDetector: no trained model in storage.")
+            arrays = None
+        return cls(config, model_storage, resource, arrays)
+
+    def _path(self, key: str) -> Path:
+        path = Path(self._config[key])
+        return path if path.is_absolute() else ROOT / path
+
+    # ------------------------------------------------------------------ training
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        risks, not_safety = load_examples(self._path("examples_file"))
+        texts, labels = [], []
+        for risk, examples in risks.items():
+            texts += examples
+            labels += [risk] * len(examples)
+        ordinary = [
+            e.get(TEXT) for e in training_data.intent_examples
+            if e.get(TEXT) and e.get(INTENT) not in NOT_COUNTER_EXAMPLES
+        ] + not_safety
+        texts += ordinary
+        labels += [NONE] * len(ordinary)
+        vectoriser = Vectoriser.fit(texts)
+        model = LogisticRegression(C=self._config["C"], max_iter=3000, class_weight="balanced",
+                                   multi_class="multinomial", solver="lbfgs")
+        model.fit(vectoriser.transform(texts), labels)
+        self._arrays = {
+            "terms": np.array(sorted(vectoriser.index, key=vectoriser.index.get), dtype=str),
+            "idf": vectoriser.idf,
+            "coef": model.coef_,
+            "intercept": model.intercept_,
+            "classes": np.array(model.classes_, dtype=str),
+        }
+        self._vectoriser = vectoriser
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / ARRAYS, **self._arrays)
+        return self._resource
+
+    # ------------------------------------------------------------------ prediction
+    @property
+    def patterns(self) -> List[Tuple[str, re.Pattern]]:
+        if self._patterns is None:
+            self._patterns = load_patterns(self._path("patterns_file"))
+        return self._patterns
+
+    def probabilities(self, text: str) -> Dict[str, float]:
+        """P(risk) for every risk and P(none); empty when untrained."""
+        if self._arrays is None:
+            return {}
+        if self._vectoriser is None:
+            self._vectoriser = Vectoriser(self._arrays["terms"], self._arrays["idf"])
+        scores = self._vectoriser.transform([text]) @ self._arrays["coef"].T + self._arrays["intercept"]
+        scores = np.asarray(scores)[0]
+        exp = np.exp(scores - scores.max())
+        return dict(zip((str(c) for c in self._arrays["classes"]), (exp / exp.sum()).tolist()))
+
+    def detect(self, text: str, intent: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
+        """The safety hit for one message, or None."""
+        folded = fold_words(text)
+        for risk, pattern in self.patterns:
+            found = pattern.search(folded)
+            if found:
+                return {"risk": risk, "score": 1.0, "source": "pattern", "phrase": found.group(0)}
+        probs = self.probabilities(text)
+        intent = intent or {}
+        if probs:
+            if probs.get("self_harm", 0.0) >= self._config["self_harm_threshold"]:
+                return {"risk": "self_harm", "score": round(probs["self_harm"], 3), "source": "model"}
+            risk_score = 1.0 - probs.get(NONE, 1.0)
+            ordinary = (intent.get(INTENT_NAME_KEY) not in (None, "nlu_fallback", *NOT_COUNTER_EXAMPLES)
+                        and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._config["ordinary_confidence"])
+            if risk_score >= self._config["threshold"] or (risk_score >= self._config["moderate"] and not ordinary):
+                risk = max((r for r in probs if r != NONE), key=probs.__getitem__)
+                return {"risk": risk, "score": round(risk_score, 3), "source": "model"}
+        if (intent.get(INTENT_NAME_KEY) == "report_fraud"
+                and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._config["fraud_intent_confidence"]):
+            risk = max(FRAUD_RISKS, key=lambda r: probs.get(r, 0.0)) if probs else "unauthorised_activity"
+            return {"risk": risk, "score": round(intent[PREDICTED_CONFIDENCE_KEY], 3), "source": "intent"}
+        return None
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):
+                continue
+            hit = self.detect(text, message.get(INTENT))
+            if hit:
+                message.set(SAFETY, hit, add_to_output=True)
+        return messages
