@@ -9,6 +9,7 @@ import threading
 from typing import TYPE_CHECKING, Optional
 
 from casinra_contracts.backoffice import engine as shared_engine
+from casinra_contracts.backoffice import migrate
 from casinra_contracts.backoffice.schema import metadata
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +52,7 @@ class Database:
         if self._schema_ready or not self.settings.create_schema:
             return
         metadata.create_all(self.engine, checkfirst=True)
+        migrate.upgrade(self.engine)  # new columns and ticket checks of an older database
         self._schema_ready = True
 
     def session(self) -> Session:

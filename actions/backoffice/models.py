@@ -12,12 +12,14 @@ from casinra_contracts.backoffice.schema import (  # noqa: F401  (re-exported)
     ACTOR_TYPES,
     BONUS_STATUSES,
     EXCLUSION_PERIODS,
+    FEEDBACK_KINDS,
     KYC_DOCUMENT_STATUSES,
     KYC_DOCUMENT_TYPES,
     KYC_STATUSES,
     LIMIT_PERIODS,
     LIMIT_TYPES,
     TICKET_KINDS,
+    TICKET_MESSAGE_DIRECTIONS,
     TICKET_PRIORITIES,
     TICKET_STATUSES,
     TX_KINDS,
@@ -55,6 +57,12 @@ class ChatTranscript(Base):
     __table__ = schema.chat_transcripts
 
 
+class ChatHandoff(Base):
+    """A hand-off an agent resolved, with its times (written by the gateway's archive)."""
+
+    __table__ = schema.chat_handoffs
+
+
 class KycDocument(Base):
     __table__ = schema.kyc_documents
 
@@ -75,3 +83,25 @@ class SelfExclusion(Base):
 
 class Ticket(Base):
     __table__ = schema.tickets
+
+
+class TicketEvent(Base):
+    """A status change of a ticket, with the due time it set (the SLA history)."""
+
+    __table__ = schema.ticket_events
+
+
+class TicketMessage(Base):
+    """A mail in or out of a ticket's thread, or an internal note."""
+
+    __table__ = schema.ticket_messages
+
+
+class TicketAttachment(Base):
+    __table__ = schema.ticket_attachments
+
+
+class Feedback(Base):
+    """A CSAT (1–5) or NPS (0–10) answer: the one place ratings are stored."""
+
+    __table__ = schema.feedback

@@ -3,7 +3,6 @@ feedback.py, greeting.py)."""
 from conftest import entity, make_tracker, payloads, run_action, slot_events, texts
 
 from actions.fallback import ActionAskRephrase
-from actions.feedback import ActionStoreRating
 from actions.greeting import ActionGreet
 from actions.handoff import ActionAgentsUnavailable, ActionHandoffRequest, ActionHandoffResolved
 from casinra_contracts.handoff import Handoff, handoff_in, rating_buttons
@@ -100,15 +99,6 @@ def test_agents_unavailable_out_of_hours(domain):
     events, messages = run_action(ActionAgentsUnavailable(), tracker, domain)
     assert "çalışma saatlerimizin dışındayız" in texts(messages)
     assert payloads(messages) == ["/email_ticket", "/callback_request"]
-
-
-def test_rating_is_stored_and_bad_ratings_are_asked_again(domain):
-    good = make_tracker("P1001", intent="rate", text='/rate{"rating":"4"}', entities=[entity("rating", "4")])
-    events, messages = run_action(ActionStoreRating(), good, domain)
-    assert slot_events(events)["rating"] == "4" and "Teşekkür" in texts(messages)
-    bad = make_tracker("P1001", intent="rate", text="9 puan", entities=[entity("rating", "9")])
-    events, messages = run_action(ActionStoreRating(), bad, domain)
-    assert slot_events(events)["rating"] is None and len(payloads(messages)) == 5
 
 
 def test_greeting_uses_the_first_name_only_when_signed_in(domain):
