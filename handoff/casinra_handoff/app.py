@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from . import __version__, errors
 from .content import ContentService
 from .cors import Cors
+from .live import Live
 from .logs import setup_logging
+from .mail import MailWorker, start_inbound
 from .routes_admin import router as admin_router
 from .routes_agent import router as agent_router
 from .routes_content import router as content_router
@@ -21,9 +23,11 @@ from .routes_demo import router as demo_router
 from .routes_models import router as models_router
 from .routes_pages import router as pages_router
 from .routes_player import router as player_router
+from .routes_tickets import router as tickets_router
 from .service import Gateway
 from .settings import Settings
 from .tasks import cancel
+from .tickets import TicketDesk
 
 log = logging.getLogger("casinra.app")
 
@@ -46,13 +50,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.gateway = gw
         app.state.content = content = ContentService(settings, gw.redis, gw.keys)  # the content team's loop
         await content.start()
+        # tickets, their mail and the supervisor's live figures (issue 14)
+        app.state.tickets = desk = TicketDesk(gw.backoffice.engine)
+        app.state.mail = mailer = MailWorker(settings, desk, gw.redis, gw.keys, gw.metrics)
+        app.state.live = live = Live(gw, desk)
+        inbound = await start_inbound(settings, desk, gw.metrics, mailer.wake)
+        service_tasks = (asyncio.create_task(mailer.run(), name="mail"), asyncio.create_task(live.run(), name="live"))
         sweeper = asyncio.create_task(gw.sweeper.run(), name="sweeper")
         outbox = asyncio.create_task(gw.outbox.run(gw.resume_turn), name="outbox")
         log.info("gateway started", extra={"port": settings.gateway_port, "demo": settings.demo})
         try:
             yield
         finally:
-            await cancel(sweeper, outbox)
+            await cancel(sweeper, outbox, *service_tasks)
+            if inbound is not None:
+                inbound.close()
             await content.stop()
             await gw.stop()
             log.info("gateway stopped")
@@ -78,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(demo_router)
     app.include_router(models_router)
     app.include_router(content_router)
+    app.include_router(tickets_router)
     app.include_router(pages_router)
     if settings.widget_dir.is_dir():
         app.mount("/widget", StaticFiles(directory=settings.widget_dir), name="widget")

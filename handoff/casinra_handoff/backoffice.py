@@ -13,7 +13,7 @@ from typing import Any
 from casinra_contracts.backoffice import migrate
 from casinra_contracts.backoffice.engine import make_engine
 from casinra_contracts.backoffice.players import Players
-from casinra_contracts.backoffice.schema import agents, audit_log, chat_transcripts, metadata
+from casinra_contracts.backoffice.schema import agents, audit_log, chat_handoffs, chat_transcripts, metadata
 from casinra_contracts.pii import mask
 from sqlalchemy import inspect, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ DEMO_AGENTS = [  # username, display name, team, role
     ("ayse", "Ayşe", "genel", "agent"),
     ("burak", "Burak", "finans", "agent"),
     ("deniz", "Deniz", "içerik", "editor"),
+    ("selin", "Selin", "yönetim", "supervisor"),
 ]
 DEMO_LANGUAGES = {"ayse": "tr,en", "burak": "tr,de"}  # the others serve in Turkish
 
@@ -108,8 +109,12 @@ class BackOffice:
             if not done.rowcount:
                 c.execute(insert(chat_transcripts).values(conversation_id=conversation_id, **values))
 
-    def set_rating(self, conversation_id: str, rating: int) -> bool:
+    def save_handoff(self, *, handoff_id: str, queued_at: float, resolved_at: float,
+                     assigned_at: float | None, first_response_at: float | None, **values: Any) -> None:
+        """One resolved hand-off with its times (the supervisor's figures); a repeat replaces it."""
+        row = dict(values, queued_at=_utc(queued_at), assigned_at=_utc(assigned_at),
+                   first_response_at=_utc(first_response_at), resolved_at=_utc(resolved_at))
         with self.engine.begin() as c:
-            res = c.execute(update(chat_transcripts)
-                            .where(chat_transcripts.c.conversation_id == conversation_id).values(rating=rating))
-        return bool(res.rowcount)
+            done = c.execute(update(chat_handoffs).where(chat_handoffs.c.handoff_id == handoff_id).values(**row))
+            if not done.rowcount:
+                c.execute(insert(chat_handoffs).values(handoff_id=handoff_id, **row))

@@ -117,9 +117,13 @@ class RasaBridge:
         else:
             await self.deliver(cid, msgs, allow_handoff=False)
 
-    async def handoff_resolved(self, cid: str, agent_name: str) -> None:
-        """The agent resolved the chat: the bot greets the player back and asks for a rating."""
-        msgs = await self._wake(cid, EXTERNAL_HANDOFF_RESOLVED, {"agent_name": agent_name})
+    async def handoff_resolved(self, cid: str, agent_name: str, *, agent_username: str | None = None,
+                               topic: str | None = None, handoff_id: str | None = None) -> None:
+        """The agent resolved the chat: the bot greets the player back and asks for a rating, which
+        it stores with the agent, the topic and the hand-off (`actions/feedback.py`)."""
+        entities = {"agent_name": agent_name, "agent_username": agent_username, "topic": topic,
+                    "handoff_id": handoff_id}
+        msgs = await self._wake(cid, EXTERNAL_HANDOFF_RESOLVED, {k: v for k, v in entities.items() if v})
         if msgs is not None:
             await self.deliver(cid, msgs, allow_handoff=False)
 

@@ -83,6 +83,10 @@ class Keys:
         """The id of the one job that is running."""
         return f"{self.p}:content:running"
 
+    def mail_backoff(self, message_row_id: int) -> str:
+        """Set while a failed outbound mail waits before its next try (mail.py)."""
+        return f"{self.p}:mail:backoff:{message_row_id}"
+
     # pub/sub channels
     def ch_conv(self, cid: str) -> str:
         return f"{self.p}:conv:{cid}"

@@ -19,3 +19,10 @@ class Metrics:
                                      buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
         self.connections = Gauge("casinra_ws_connections", "Open websockets", ["role"], registry=r)
         self.errors = Counter("casinra_ws_errors_total", "Error frames sent", ["code"], registry=r)
+        # service levels (issue 14): the live figures the supervisor's page shows (live.py keeps them current)
+        self.queue_by_priority = Gauge("casinra_queue_length_by_priority", "Conversations waiting, by priority",
+                                       ["priority"], registry=r)
+        self.sla_breaches = Gauge("casinra_sla_breaches", "Active tickets past their SLA due time", registry=r)
+        self.sla_at_risk = Gauge("casinra_sla_at_risk", "Active tickets close to their SLA due time", registry=r)
+        self.mails = Counter("casinra_mails_total", "Ticket mails by direction and outcome", ["direction", "outcome"],
+                             registry=r)

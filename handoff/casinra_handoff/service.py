@@ -12,12 +12,12 @@ import logging
 import time
 
 import redis.asyncio as aioredis
-from casinra_contracts.handoff import Handoff, rating_from_payload
+from casinra_contracts.handoff import Handoff
 from casinra_contracts.pii import mask_text
 
 from . import frames as F
 from . import notices
-from .archive import Archive
+from .archive import Archive, handoff_id
 from .attachments import Attachments
 from .audit import Audit
 from .auth import AgentIdentity, AgentSessions
@@ -144,9 +144,6 @@ class Gateway:
                                        turn=self.outbox.record(conv.id, frame.payload, "button"))
         if not new:
             return None
-        rating = rating_from_payload(frame.payload)
-        if rating is not None:
-            self.background.spawn(self.archive.rate(conv.id, rating), f"rating:{conv.id}")
         self._bot_turn(conv.id, seq, frame.payload, "button", notify)
         return None
 
@@ -198,7 +195,9 @@ class Gateway:
 
     async def resolve(self, agent: AgentIdentity, cid: str) -> F.ErrorOut | None:
         """End the hand-off; the bot greets the player back and asks for a rating."""
+        conv = await self.state.get(cid)
         err = await self.machine.resolve(agent, cid)
-        if err is None:
-            await self.bridge.handoff_resolved(cid, agent.display_name)
+        if err is None and conv is not None:  # the rating the bot asks for names the agent, topic and hand-off
+            await self.bridge.handoff_resolved(cid, agent.display_name, agent_username=agent.username,
+                                               topic=conv.topic, handoff_id=handoff_id(conv))
         return err

@@ -73,6 +73,19 @@ class Settings(BaseSettings):
     # how long a socket's background loops retry a lost Redis before the socket is ended (the client reconnects)
     redis_retry_s: float = 30.0
 
+    # tickets by mail (mail.py): the outbound relay by URL (smtp://, smtp+starttls://, smtps://, with
+    # user:password@; empty: mails stay queued), the inbound SMTP listener (port 0: off) and the support
+    # address players write to; make run points them at the local mailbox (scripts/mailbox.py)
+    mail_relay_url: str = Field("", repr=False)
+    mail_from: str = "Casinra Destek <destek@casinra.com>"
+    mail_inbound_host: str = "127.0.0.1"
+    mail_inbound_port: int = 0
+    mail_poll_s: float = 2.0
+    mail_max_attempts: int = 5
+    # the demo's local mailbox folder (one .eml per mail), shown at /mailbox in demo mode
+    mailbox_dir: Path = Field(default_factory=lambda: _layout().state_dir / "mailbox")
+    live_interval_s: float = 5.0  # how often live.py refreshes the SLA and queue gauges
+
     # rate limits (token bucket per connection) and sizes
     player_rate_per_s: float = 1.0
     player_burst: int = 8

@@ -180,7 +180,11 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     await ws.until(notice(notices.RESOLVED))
     rating = await ws.until(lambda f: bot_text(f) and f["buttons"])
     assert rating["buttons"] == rating_buttons()
-    assert (cid, EXTERNAL_HANDOFF_RESOLVED, {"agent_name": "Ayşe"}) in fake_rasa.triggered
+    # the bot gets who resolved which hand-off on what topic: it stores the rating with them
+    resolved = next(e for c, name, e in fake_rasa.triggered if c == cid and name == EXTERNAL_HANDOFF_RESOLVED)
+    assert {k: resolved[k] for k in ("agent_name", "agent_username", "topic")} == \
+        {"agent_name": "Ayşe", "agent_username": "ayse", "topic": "payments"}
+    assert resolved["handoff_id"].startswith(cid + "@")
     await ws.until(is_type("state", state="bot"))
     frames = list(ws.frames)
     assert not any("iç not" in (f.get("text") or "") for f in frames)  # notes never reach the player
@@ -197,8 +201,14 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
         row = c.execute(select(schema.chat_transcripts)
                         .where(schema.chat_transcripts.c.conversation_id == cid)).mappings().one()
         actions = [r.action for r in c.execute(select(schema.audit_log).where(schema.audit_log.c.target == cid))]
+        handoff = c.execute(select(schema.chat_handoffs)
+                            .where(schema.chat_handoffs.c.conversation_id == cid)).mappings().one()
     engine.dispose()
-    assert row["agent_username"] == "ayse" and row["rating"] == 5 and row["player_id"] == "P1001"
+    # the rating is the bot's to store (actions/feedback.py, the feedback table), not the gateway's
+    assert row["agent_username"] == "ayse" and row["rating"] is None and row["player_id"] == "P1001"
+    assert handoff["handoff_id"] == resolved["handoff_id"] and handoff["agent_username"] == "ayse"
+    assert handoff["queued_at"] <= handoff["first_response_at"] <= handoff["resolved_at"]
+    assert (handoff["agent_messages"], handoff["topic"], handoff["reason"]) == (1, "payments", "player_request")
     assert (row["topic"], row["priority"]) == ("payments", "normal")
     transcript = json.loads(row["transcript"])
     assert any(t["internal"] for t in transcript)

@@ -1,0 +1,66 @@
+"""The live part of the supervisor's view — the queue by priority, who is online with how many chats,
+tickets close to or past their SLA — and the Prometheus gauges that carry the same figures."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from casinra_contracts import topics
+
+from .service import Gateway
+from .tickets import TicketDesk
+
+log = logging.getLogger("casinra.live")
+
+
+class Live:
+    def __init__(self, gw: Gateway, desk: TicketDesk) -> None:
+        self.gw = gw
+        self.desk = desk
+
+    async def snapshot(self) -> dict[str, Any]:
+        queue = await self.gw.views.queue_snapshot()
+        by_priority = {p: 0 for p in topics.PRIORITY_ORDER}
+        for item in queue.items:
+            by_priority[item.priority if item.priority in by_priority else "normal"] += 1
+        online = await self.gw.presence.online()
+        roster = await asyncio.to_thread(self.gw.backoffice.list_agents)
+        agents = []
+        for row in roster:
+            chats = await self.gw.machine.assigned_to(row["username"]) if row["username"] in online else []
+            agents.append({"username": row["username"], "display_name": row["display_name"], "team": row.get("team"),
+                           "role": row.get("role") or "agent", "online": row["username"] in online,
+                           "chats": len(chats)})
+        tickets = await asyncio.to_thread(self.desk.list, status="active", limit=10_000)
+        risky = [t for t in tickets if t["sla_state"] in ("breached", "at_risk")]
+        counts = {s: sum(1 for t in tickets if t["sla_state"] == s) for s in ("breached", "at_risk", "ok")}
+        self._set_gauges(by_priority, sum(1 for a in agents if a["online"]), counts)
+        return {
+            "queue": {"length": len(queue.items), "by_priority": by_priority,
+                      "items": [i.model_dump() for i in queue.items[:20]]},
+            "agents_online": sum(1 for a in agents if a["online"]),
+            "agents": agents,
+            "sla": counts,
+            "tickets_at_risk": risky[:20],
+            "tickets_active": len(tickets),
+        }
+
+    def _set_gauges(self, by_priority: dict[str, int], online: int, counts: dict[str, int]) -> None:
+        m = self.gw.metrics
+        for priority, n in by_priority.items():
+            m.queue_by_priority.labels(priority).set(n)
+        m.agents_online.set(online)
+        m.sla_breaches.set(counts["breached"])
+        m.sla_at_risk.set(counts["at_risk"])
+
+    async def run(self) -> None:
+        """Keep the gauges current between scrapes (every replica; they agree)."""
+        while True:
+            try:
+                await self.snapshot()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("live figures not refreshed: %s", exc.__class__.__name__)
+            await asyncio.sleep(self.gw.settings.live_interval_s)
