@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     # the demo's local mailbox folder (one .eml per mail), shown at /mailbox in demo mode
     mailbox_dir: Path = Field(default_factory=lambda: _layout().state_dir / "mailbox")
     live_interval_s: float = 5.0  # how often live.py refreshes the SLA and queue gauges
+    # where Rasa keeps its trackers (bot/stores.py), read by the supervisor's figures (figures.py)
+    tracker_prefix: str = "casinra:tracker:"
 
     # rate limits (token bucket per connection) and sizes
     player_rate_per_s: float = 1.0
