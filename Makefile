@@ -76,6 +76,14 @@ bench: install $(MODEL) ## measure NLU quality, training time and parse latency 
 seed: install ## (re)create the demo back-office database of the stack (CASINRA_DB_URL, else var/$(PROFILE)/)
 	CASINRA_PROFILE=$(PROFILE) $(BOT_PY) -m actions.backoffice.seed --generate 500
 
+.PHONY: weekly-report
+weekly-report: install ## the weekly support report of the running stack, in Turkish, as HTML and PDF (WEEK=2026-W46; default: last week) → results/weekly/
+	@eval "$$(python3 scripts/devstack.py env --profile $(PROFILE))"; .venv-gw/bin/python -m casinra_handoff.reports --out results/weekly $(if $(WEEK),--week $(WEEK))
+
+.PHONY: sample-month
+sample-month: install ## fill the running stack with a generated month of conversations, ratings and tickets (for the supervisor's page and the report)
+	@eval "$$(python3 scripts/devstack.py env --profile $(PROFILE))"; .venv-gw/bin/python -m casinra_handoff.sample_month
+
 .PHONY: stop
 stop: ## stop a stack left running in the background
 	python3 scripts/devstack.py stop --profile $(PROFILE)

@@ -23,6 +23,7 @@ from .routes_demo import router as demo_router
 from .routes_models import router as models_router
 from .routes_pages import router as pages_router
 from .routes_player import router as player_router
+from .routes_supervisor import router as supervisor_router
 from .routes_tickets import router as tickets_router
 from .service import Gateway
 from .settings import Settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models_router)
     app.include_router(content_router)
     app.include_router(tickets_router)
+    app.include_router(supervisor_router)
     app.include_router(pages_router)
     if settings.widget_dir.is_dir():
         app.mount("/widget", StaticFiles(directory=settings.widget_dir), name="widget")
