@@ -29,11 +29,12 @@ suite actions  .venv-bot/bin/python -q tests/actions
 suite nlu      .venv-bot/bin/python -q tests/nlu
 suite dialogue .venv-bot/bin/python -q tests/test_dialogue.py
 suite e2e      .venv-bot/bin/python -q tests/e2e
-suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff
+suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff --ignore=tests/handoff/browser
 suite faults   .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/faults  # private processes, loopback only
 suite fuzz     .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/fuzz    # hypothesis, bounded examples
 suite content  .venv-bot/bin/python -q tests/content  # fixture project: own gateway, Rasa servers, Redis
 suite content-browser .venv-gw/bin/python -q -p no:cacheprovider -p no:asyncio tests/content/browser
+suite service-browser .venv-gw/bin/python -q -p no:cacheprovider -p no:asyncio tests/handoff/browser  # tickets, supervisor, weekly report
 if [ -d tests/browser ] && ls tests/browser/test_*.py >/dev/null 2>&1; then
   suite browser .venv-gw/bin/python -q tests/browser
 fi
