@@ -211,6 +211,8 @@ class Stack:
             ]
             lines.append(f"  Demo agents     ayse / burak, password: {env['CASINRA_DEMO_AGENT_PASSWORD']}")
             lines.append("  Content editor  deniz (same password): the console's content page")
+            lines.append("  Supervisor      selin (same password): figures, SLA risk, weekly report (make weekly-report)")
+            lines.append(f"  Mails           {env['CASINRA_GATEWAY_URL']}/mailbox  (each one a .eml in {self.state / 'mailbox'})")
         lines += [
             "",
             "Talk to the bot in this terminal (in another shell):",

@@ -15,13 +15,14 @@ from .content import ContentService
 from .cors import Cors
 from .live import Live
 from .logs import setup_logging
-from .mail import MailWorker, start_inbound
+from .mail import MailWorker, start_inbound, start_mailbox
 from .routes_admin import router as admin_router
 from .routes_agent import router as agent_router
 from .routes_content import router as content_router
 from .routes_demo import router as demo_router
 from .routes_models import router as models_router
 from .routes_pages import router as pages_router
+from .routes_mailbox import router as mailbox_router
 from .routes_player import router as player_router
 from .routes_supervisor import router as supervisor_router
 from .routes_tickets import router as tickets_router
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.mail = mailer = MailWorker(settings, desk, gw.redis, gw.keys, gw.metrics)
         app.state.live = live = Live(gw, desk)
         inbound = await start_inbound(settings, desk, gw.metrics, mailer.wake)
+        local_mailbox = await start_mailbox(settings)
         service_tasks = (asyncio.create_task(mailer.run(), name="mail"), asyncio.create_task(live.run(), name="live"))
         sweeper = asyncio.create_task(gw.sweeper.run(), name="sweeper")
         outbox = asyncio.create_task(gw.outbox.run(gw.resume_turn), name="outbox")
@@ -64,8 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await cancel(sweeper, outbox, *service_tasks)
-            if inbound is not None:
-                inbound.close()
+            for server in (inbound, local_mailbox):
+                if server is not None:
+                    server.close()
             await content.stop()
             await gw.stop()
             log.info("gateway stopped")
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(content_router)
     app.include_router(tickets_router)
     app.include_router(supervisor_router)
+    app.include_router(mailbox_router)
     app.include_router(pages_router)
     if settings.widget_dir.is_dir():
         app.mount("/widget", StaticFiles(directory=settings.widget_dir), name="widget")

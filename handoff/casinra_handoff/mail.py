@@ -2,12 +2,14 @@
 SMTP listener whose mails thread into their tickets (`tickets.TicketDesk.inbound`).
 
 Outbound: `CASINRA_MAIL_RELAY_URL` — `smtp://host:port` (plain), `smtp+starttls://…` or
-`smtps://…` (TLS), with `user:password@` when the relay wants a login; empty: mails stay queued.
+`smtps://…` (TLS), with `user:password@` when the relay wants a login; empty: mails stay queued (in
+demo mode they go to the local mailbox, mailbox.py).
 Every mail gets a Message-ID under the support address's domain, `In-Reply-To`/`References` of its
 thread and the ticket's reference in the subject. A failed try is retried with backoff
 (`CASINRA_MAIL_MAX_ATTEMPTS` tries), each try claimed in the database so replicas never send one twice.
 
-Inbound: an aiosmtpd server on `CASINRA_MAIL_INBOUND_HOST:CASINRA_MAIL_INBOUND_PORT` (0: off) takes
+Inbound: an aiosmtpd server on `CASINRA_MAIL_INBOUND_HOST:CASINRA_MAIL_INBOUND_PORT` (0: off; in demo
+mode by default the gateway's port + 26) takes
 mail for the support address's domain; PNG, JPEG and PDF attachments whose content matches their
 type are kept under the attachments folder (`tickets/`), readable only by the ticket's agent.
 """
@@ -109,7 +111,7 @@ class MailWorker:
         self.redis = redis
         self.keys = keys
         self.metrics = metrics
-        self.relay = Relay.from_url(settings.mail_relay_url) if settings.mail_relay_url else None
+        self.relay = Relay.from_url(settings.relay_url) if settings.relay_url else None
         self.wake = asyncio.Event()
 
     async def run(self) -> None:
@@ -250,7 +252,7 @@ class InboundHandler:
 async def start_inbound(settings: Settings, desk: TicketDesk, metrics: Metrics,
                         wake: asyncio.Event) -> asyncio.AbstractServer | None:
     """The listener, or None when it is off or its port is taken (another replica listens)."""
-    if not settings.mail_inbound_port:
+    if not settings.inbound_port:
         return None
     handler = InboundHandler(settings, desk, metrics, wake)
     loop = asyncio.get_running_loop()
@@ -259,10 +261,27 @@ async def start_inbound(settings: Settings, desk: TicketDesk, metrics: Metrics,
         server = await loop.create_server(
             lambda: SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True, hostname=handler.domain,
                          ident="Casinra Destek"),
-            host=settings.mail_inbound_host, port=settings.mail_inbound_port)
+            host=settings.mail_inbound_host, port=settings.inbound_port)
     except OSError as exc:
         log.warning("inbound mail listener not started: %s", exc.__class__.__name__,
-                    extra={"port": settings.mail_inbound_port})
+                    extra={"port": settings.inbound_port})
         return None
-    log.info("inbound mail listener", extra={"host": settings.mail_inbound_host, "port": settings.mail_inbound_port})
+    log.info("inbound mail listener", extra={"host": settings.mail_inbound_host, "port": settings.inbound_port})
+    return server
+
+
+async def start_mailbox(settings: Settings) -> asyncio.AbstractServer | None:
+    """The demo's local mailbox (mailbox.py), when this gateway is its relay; None otherwise or when its
+    port is taken (another replica keeps it)."""
+    port = settings.local_mailbox_port
+    if not port:
+        return None
+    from .mailbox import serve
+
+    try:
+        server = await serve(Path(settings.mailbox_dir), "127.0.0.1", port)
+    except OSError as exc:
+        log.warning("local mailbox not started: %s", exc.__class__.__name__, extra={"port": port})
+        return None
+    log.info("local mailbox", extra={"port": port, "folder": str(settings.mailbox_dir)})
     return server

@@ -79,10 +79,12 @@ class Settings(BaseSettings):
     mail_relay_url: str = Field("", repr=False)
     mail_from: str = "Casinra Destek <destek@casinra.com>"
     mail_inbound_host: str = "127.0.0.1"
-    mail_inbound_port: int = 0
+    mail_inbound_port: int = -1  # -1: the gateway's port + 26 in demo mode, else off; 0: off
     mail_poll_s: float = 2.0
     mail_max_attempts: int = 5
-    # the demo's local mailbox folder (one .eml per mail), shown at /mailbox in demo mode
+    # the demo's local mailbox (mailbox.py): in demo mode without a relay, an SMTP server on this port
+    # (-1: the gateway's port + 25; 0: none) keeps every mail as a .eml file here, shown at /mailbox
+    mailbox_port: int = -1
     mailbox_dir: Path = Field(default_factory=lambda: _layout().state_dir / "mailbox")
     live_interval_s: float = 5.0  # how often live.py refreshes the SLA and queue gauges
     # where Rasa keeps its trackers (bot/stores.py), read by the supervisor's figures (figures.py)
@@ -125,6 +127,26 @@ class Settings(BaseSettings):
     bot_python: Path = REPO_ROOT / ".venv-bot" / "bin" / "python"
     promote_margin: float = 0.01  # a guarded figure may be at most this much below the live model's
     promote_guards: str = "safety_recall,handoff_recall,macro_f1,journey_pass_rate"
+
+    @property
+    def inbound_port(self) -> int:
+        """Where the inbound SMTP listener listens (0: it does not)."""
+        if self.mail_inbound_port >= 0:
+            return self.mail_inbound_port
+        return self.gateway_port + 26 if self.demo else 0
+
+    @property
+    def local_mailbox_port(self) -> int:
+        """The demo's local mailbox port (0: none, a relay is configured or this is not a demo)."""
+        if self.mail_relay_url or not self.demo:
+            return 0
+        return self.mailbox_port if self.mailbox_port >= 0 else self.gateway_port + 25
+
+    @property
+    def relay_url(self) -> str:
+        """The relay mails go out through: the configured one, else the demo's local mailbox."""
+        port = self.local_mailbox_port
+        return self.mail_relay_url or (f"smtp://127.0.0.1:{port}" if port else "")
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -205,3 +205,32 @@ def test_a_relay_that_is_down_keeps_the_mail_queued_then_sends_it(start_gateway,
     assert mail["Subject"].startswith(f"[{reference}]")
     assert "mail not sent" in gw.log.read_text() and "Traceback" not in gw.log.read_text()
     shutil.rmtree(tmp_path / "state", ignore_errors=True)
+
+
+def test_the_demo_mailbox_keeps_the_mails_and_answers_as_the_player(start_gateway, tmp_path):
+    """make run: a demo gateway without a relay keeps its mails in the local mailbox (port + 25) and
+    listens for replies on port + 26; /mailbox shows them and answers as the player."""
+    db = tmp_path / "backoffice.db"
+    seed_backoffice(f"sqlite:///{db}")
+    gw = start_gateway(db_url=f"sqlite:///{db}", CASINRA_MAIL_POLL_S="0.2")
+    reference = open_ticket_as_the_bot(db, "P1001", "ahmet@example.com", "Bonus yüklenmedi")
+    folder = tmp_path / "state" / "mailbox"
+    deadline = time.time() + 15
+    while time.time() < deadline and not list(folder.glob("*.eml")):
+        time.sleep(0.2)
+    kept = list(folder.glob("*.eml"))
+    assert len(kept) == 1 and reference in kept[0].read_text()
+    page = httpx.get(f"{gw.url}/mailbox", timeout=10)
+    assert page.status_code == 200 and f"[{reference}] Bonus yüklenmedi" in page.text
+    r = httpx.post(f"{gw.url}/mailbox/{kept[0].name}/reply", data={"text": "Ekran görüntüsünü ekledim."},
+                   timeout=10, follow_redirects=False)
+    assert r.status_code == 303
+    ayse = api(gw, agent_login(gw, "ayse"))
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        thread = ayse.get(f"/api/tickets/{reference}").json()["thread"]
+        if thread[-1]["direction"] == "in":
+            break
+        time.sleep(0.2)
+    assert thread[-1]["direction"] == "in" and "Ekran görüntüsünü" in thread[-1]["body"]
+    assert httpx.get(f"{gw.url}/mailbox/../../etc/passwd", timeout=5).status_code == 404
