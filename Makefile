@@ -45,6 +45,10 @@ test-faults: install ## the fault suite alone: Redis, Rasa, action server and ga
 test-fuzz: install ## fuzz every websocket frame type and REST operation of the gateway (hypothesis, bounded)
 	.venv-gw/bin/python -m pytest -q -c tests/handoff/pytest.ini tests/fuzz
 
+.PHONY: test-cluster
+test-cluster: install ## the cluster layout (HAProxy, two gateways, two Rasa, PostgreSQL) with gateways and Rasa killed
+	.venv-gw/bin/python -m pytest -q -c tests/handoff/pytest.ini tests/cluster
+
 .PHONY: env
 env: ## print the stack's environment: eval "$$(make -s env)" before plain rasa/gateway commands
 	@python3 scripts/devstack.py env --profile $(PROFILE)
@@ -74,7 +78,11 @@ bench: install $(MODEL) ## measure NLU quality, training time and parse latency 
 
 .PHONY: seed
 seed: install ## (re)create the demo back-office database of the stack (CASINRA_DB_URL, else var/$(PROFILE)/)
+ifeq ($(PROFILE),cluster)
+	python3 scripts/devstack.py seed --profile cluster  # its PostgreSQL, started for the seed if need be
+else
 	CASINRA_PROFILE=$(PROFILE) $(BOT_PY) -m actions.backoffice.seed --generate 500
+endif
 
 .PHONY: weekly-report
 weekly-report: install ## the weekly support report of the running stack, in Turkish, as HTML and PDF (WEEK=2026-W46; default: last week) → results/weekly/

@@ -32,6 +32,7 @@ suite e2e      .venv-bot/bin/python -q tests/e2e
 suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff --ignore=tests/handoff/browser
 suite faults   .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/faults  # private processes, loopback only
 suite fuzz     .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/fuzz    # hypothesis, bounded examples
+suite cluster  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/cluster # HAProxy, 2 gateways, 2 Rasa, PostgreSQL: own ports
 suite content  .venv-bot/bin/python -q tests/content  # fixture project: own gateway, Rasa servers, Redis
 suite content-browser .venv-gw/bin/python -q -p no:cacheprovider -p no:asyncio tests/content/browser
 suite service-browser .venv-gw/bin/python -q -p no:cacheprovider -p no:asyncio tests/handoff/browser  # tickets, supervisor, weekly report

@@ -17,8 +17,21 @@ PREFIX = "CASINRA_"
 PROFILES: dict[str, dict[str, int]] = {
     "dev": {"redis": 6390, "actions": 5055, "rasa": 5005, "gateway": 8000},
     "test": {"redis": 6391, "actions": 5155, "rasa": 5105, "gateway": 8100},
-    "bench": {"redis": 6392, "actions": 5255, "rasa": 5205, "gateway": 8200},
+    # cluster-shaped profiles (see `clustered`): "gateway" and "rasa" are HAProxy's front ends, the
+    # processes behind them listen on gateway_a/gateway_b and rasa_a/rasa_b; PostgreSQL is the
+    # back-office; haproxy_admin serves HAProxy's stats page and its runtime API (loopback only);
+    # both gateways are given the same demo mailbox and inbound mail ports: one of them listens
+    "bench": {"redis": 6392, "actions": 5255, "rasa": 5205, "gateway": 8200,
+              "gateway_a": 8201, "gateway_b": 8202, "rasa_a": 5206, "rasa_b": 5207,
+              "postgres": 5442, "haproxy_admin": 8209, "mailbox": 8225, "mail_inbound": 8226},
+    "cluster": {"redis": 6393, "actions": 5355, "rasa": 5305, "gateway": 8300,
+                "gateway_a": 8301, "gateway_b": 8302, "rasa_a": 5306, "rasa_b": 5307,
+                "postgres": 5443, "haproxy_admin": 8309, "mailbox": 8325, "mail_inbound": 8326},
 }
+# the replicas of a cluster-shaped profile, in start order
+GATEWAY_REPLICAS = ("gateway_a", "gateway_b")
+RASA_REPLICAS = ("rasa_a", "rasa_b")
+PG_USER = PG_DATABASE = "casinra"
 DEFAULT_PROFILE = "dev"
 SECRETS = ("CASINRA_CHANNEL_SECRET", "CASINRA_RASA_TOKEN", "CASINRA_JWT_SECRET", "CASINRA_ACTION_TOKEN",
            "CASINRA_DEMO_AGENT_PASSWORD")
@@ -66,8 +79,19 @@ class StackLayout:
         return f"redis://127.0.0.1:{self.port('redis')}/0"
 
     @property
+    def clustered(self) -> bool:
+        """HAProxy, two gateways, two Rasa servers and PostgreSQL (`make run PROFILE=cluster`)."""
+        return "gateway_b" in PROFILES[self.profile]
+
+    @property
     def db_url(self) -> str:
+        if self.clustered:  # the password is in PGPASSFILE (`pgpass_file`), never in the URL
+            return f"postgresql+psycopg2://{PG_USER}@127.0.0.1:{self.port('postgres')}/{PG_DATABASE}"
         return f"sqlite:///{self.state_dir / 'backoffice.db'}"
+
+    @property
+    def pgpass_file(self) -> Path:
+        return self.state_dir / "pgpass"
 
     @property
     def rasa_url(self) -> str:
@@ -90,7 +114,15 @@ class StackLayout:
 
     def defaults(self) -> dict[str, str]:
         """The non-secret environment of this profile."""
+        cluster = {
+            "CASINRA_RASA_REPLICAS": ",".join(f"http://127.0.0.1:{self.port(r)}" for r in RASA_REPLICAS),
+            "CASINRA_TRUSTED_PROXIES": "127.0.0.1/32",  # HAProxy's X-Forwarded-For is believed
+            "PGPASSFILE": str(self.pgpass_file),  # libpq reads the back-office password from it
+            "CASINRA_MAILBOX_PORT": str(self.port("mailbox")),
+            "CASINRA_MAIL_INBOUND_PORT": str(self.port("mail_inbound")),
+        } if self.clustered else {}
         return {
+            **cluster,
             "CASINRA_PROFILE": self.profile,
             "CASINRA_STATE_DIR": str(self.state_dir),
             "CASINRA_REDIS_URL": self.redis_url,
