@@ -1,5 +1,6 @@
 """The supervisor's figures, per day or week, per topic and per agent, computed from what is stored:
-Rasa's trackers (every player turn with its intent, every bot answer and hand-off request), the
+Rasa's trackers (every player turn with its intent, every bot answer and hand-off request; their
+facts are copied to `conversation_facts` before the trackers expire, so older weeks keep them), the
 resolved hand-offs (`chat_handoffs`), the tickets with their status history and the ratings
 (`feedback`). Nothing is counted twice or kept elsewhere.
 
@@ -34,10 +35,10 @@ from typing import Any, Iterable
 import redis.asyncio as aioredis
 from casinra_contracts import topics
 from casinra_contracts.backoffice import sla
-from casinra_contracts.backoffice.schema import chat_handoffs, feedback, ticket_events, tickets
+from casinra_contracts.backoffice.schema import chat_handoffs, conversation_facts, feedback, ticket_events, tickets
 from casinra_contracts.text import fold_words
 from casinra_contracts.timezone import ISTANBUL
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "action_default_ask_affirmation",
@@ -59,6 +60,19 @@ class Turn:
     answers: list[str] = field(default_factory=list)  # the bot's responses (utter_… names)
     handoff: bool = False  # the bot asked for a person in answer to this turn
     safety: bool = False
+    rephrase: bool = False  # says what the player's previous turn said, in other words
+
+    def facts(self) -> dict[str, Any]:
+        """What the archive keeps of a turn (`conversation_facts`): no text."""
+        return {"ts": self.ts, "intent": self.intent, "rating": self.rating, "actions": self.actions,
+                "answers": self.answers, "handoff": self.handoff, "safety": self.safety, "rephrase": self.rephrase}
+
+    @classmethod
+    def from_facts(cls, data: dict[str, Any]) -> "Turn":
+        return cls(ts=float(data.get("ts") or 0), text="", intent=data.get("intent"), rating=data.get("rating"),
+                   actions=list(data.get("actions") or []), answers=list(data.get("answers") or []),
+                   handoff=bool(data.get("handoff")), safety=bool(data.get("safety")),
+                   rephrase=bool(data.get("rephrase")))
 
     @property
     def fallback(self) -> bool:
@@ -138,6 +152,8 @@ def facts_from_tracker(cid: str, events: list[dict]) -> ConversationFacts | None
     player = [t for t in turns if not (t.intent or "").startswith("EXTERNAL_")]
     if not player:
         return None
+    for before, turn in zip(turns, turns[1:]):
+        turn.rephrase = bool(before.text) and similar(before.text, turn.text)
     return ConversationFacts(cid, turns)
 
 
@@ -178,10 +194,51 @@ def load_database(engine: Engine) -> tuple[list, list, dict, list]:
     return handoffs, rows, dict(history), ratings
 
 
+def load_archived(engine: Engine) -> list[ConversationFacts]:
+    with engine.connect() as c:
+        rows = c.execute(select(conversation_facts.c.conversation_id, conversation_facts.c.turns)).all()
+    out = []
+    for cid, turns in rows:
+        try:
+            out.append(ConversationFacts(cid, [Turn.from_facts(t) for t in json.loads(turns)]))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return [c for c in out if c.turns]
+
+
 async def load(redis: aioredis.Redis, engine: Engine, tracker_prefix: str) -> Stored:
-    conversations = await load_trackers(redis, tracker_prefix)
+    """The trackers Rasa still has, and the archived facts of those it no longer has."""
+    live = await load_trackers(redis, tracker_prefix)
+    archived = await asyncio.to_thread(load_archived, engine)
+    known = {c.id for c in live}
+    conversations = live + [c for c in archived if c.id not in known]
     handoffs, rows, history, ratings = await asyncio.to_thread(load_database, engine)
     return Stored(conversations, handoffs, rows, history, ratings)
+
+
+def save_facts(engine: Engine, conversations: list[ConversationFacts]) -> int:
+    """Keep (or refresh) the facts of these conversations; returns how many were written."""
+    written = 0
+    with engine.begin() as c:
+        stored = dict(c.execute(select(conversation_facts.c.conversation_id, conversation_facts.c.last_at)).all())
+        for conv in conversations:
+            last = datetime.fromtimestamp(conv.turns[-1].ts, timezone.utc)
+            if conv.id in stored and stored[conv.id] >= last:
+                continue
+            values = dict(started_at=datetime.fromtimestamp(conv.started, timezone.utc), last_at=last,
+                          topic=conv.topic, turns=json.dumps([t.facts() for t in conv.turns]))
+            if conv.id in stored:
+                c.execute(update(conversation_facts).where(conversation_facts.c.conversation_id == conv.id)
+                          .values(**values))
+            else:
+                c.execute(insert(conversation_facts).values(conversation_id=conv.id, **values))
+            written += 1
+    return written
+
+
+async def archive_trackers(redis: aioredis.Redis, engine: Engine, tracker_prefix: str) -> int:
+    """Copy what the figures need of every tracker into `conversation_facts` before Rasa forgets it."""
+    return await asyncio.to_thread(save_facts, engine, await load_trackers(redis, tracker_prefix))
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -394,7 +451,7 @@ def root_causes(convs: list[ConversationFacts], limit: int = 10) -> list[dict[st
                 problems[key]["handoff"] += 1
             elif after.intent == "rate" and after.rating is not None and after.rating <= LOW_RATING:
                 problems[key]["low_rating"] += 1
-            elif similar(turn.text, after.text):
+            elif after.rephrase:
                 problems[key]["rephrase"] += 1
     rows = []
     for key, count in problems.items():

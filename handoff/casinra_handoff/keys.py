@@ -87,6 +87,11 @@ class Keys:
         """Set while a failed outbound mail waits before its next try (mail.py)."""
         return f"{self.p}:mail:backoff:{message_row_id}"
 
+    @property
+    def facts_lock(self) -> str:
+        """Held by the replica copying trackers' facts to the archive (live.py)."""
+        return f"{self.p}:facts:lock"
+
     # pub/sub channels
     def ch_conv(self, cid: str) -> str:
         return f"{self.p}:conv:{cid}"

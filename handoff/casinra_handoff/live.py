@@ -1,13 +1,16 @@
 """The live part of the supervisor's view — the queue by priority, who is online with how many chats,
-tickets close to or past their SLA — and the Prometheus gauges that carry the same figures."""
+tickets close to or past their SLA — and the Prometheus gauges that carry the same figures; and the
+periodic copy of the trackers' facts to the archive (`figures.archive_trackers`)."""
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from casinra_contracts import topics
 
+from .figures import archive_trackers
 from .service import Gateway
 from .tickets import TicketDesk
 
@@ -54,11 +57,25 @@ class Live:
         m.sla_breaches.set(counts["breached"])
         m.sla_at_risk.set(counts["at_risk"])
 
+    async def archive(self) -> int:
+        """Copy the trackers' facts to the archive, by one replica at a time (a Redis lock)."""
+        settings = self.gw.settings
+        if not await self.gw.redis.set(self.gw.keys.facts_lock, "1", nx=True, ex=max(60, int(settings.facts_interval_s))):
+            return 0
+        return await archive_trackers(self.gw.redis, self.gw.backoffice.engine, settings.tracker_prefix)
+
     async def run(self) -> None:
-        """Keep the gauges current between scrapes (every replica; they agree)."""
+        """Keep the gauges current between scrapes (every replica; they agree) and, now and then, the
+        trackers' facts archived before Rasa forgets them."""
+        next_archive = 0.0
         while True:
             try:
                 await self.snapshot()
+                if time.monotonic() >= next_archive:
+                    next_archive = time.monotonic() + self.gw.settings.facts_interval_s
+                    written = await self.archive()
+                    if written:
+                        log.info("conversation facts archived", extra={"conversations": written})
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

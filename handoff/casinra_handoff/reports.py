@@ -193,7 +193,7 @@ async def _main(argv: list[str] | None = None) -> int:
     import redis.asyncio as aioredis
 
     from .backoffice import BackOffice
-    from .figures import load
+    from .figures import archive_trackers, load
     from .settings import Settings
 
     parser = argparse.ArgumentParser(description="Haftalık destek raporu (HTML ve PDF).")
@@ -205,6 +205,7 @@ async def _main(argv: list[str] | None = None) -> int:
     redis = aioredis.from_url(settings.redis_url, decode_responses=True)
     backoffice = BackOffice(settings.db_url)
     try:
+        await archive_trackers(redis, backoffice.engine, settings.tracker_prefix)
         stored = await load(redis, backoffice.engine, settings.tracker_prefix)
         names = {a["username"]: a["display_name"] for a in backoffice.list_agents()}
     finally:

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     live_interval_s: float = 5.0  # how often live.py refreshes the SLA and queue gauges
     # where Rasa keeps its trackers (bot/stores.py), read by the supervisor's figures (figures.py)
     tracker_prefix: str = "casinra:tracker:"
+    # how often one replica copies the trackers' facts to the archive (conversation_facts), well within
+    # the trackers' lifetime (CASINRA_TRACKER_TTL_S, 7 days)
+    facts_interval_s: float = 600.0
 
     # rate limits (token bucket per connection) and sizes
     player_rate_per_s: float = 1.0

@@ -30,7 +30,7 @@ def test_one_metadata_holds_every_table():
     assert set(schema.metadata.tables) == {
         "players", "kyc_cases", "transactions", "agents", "audit_log", "chat_transcripts",
         "kyc_documents", "bonuses", "rg_limits", "self_exclusions", "tickets",
-        "chat_handoffs", "ticket_events", "ticket_messages", "ticket_attachments", "feedback",
+        "chat_handoffs", "ticket_events", "ticket_messages", "ticket_attachments", "feedback", "conversation_facts",
     }
 
 

@@ -153,3 +153,31 @@ def test_percentiles_by_hand():
     assert figures.durations([10]) == {"count": 1, "median": 10.0, "p90": 10.0}
     assert figures.durations(range(1, 11)) == {"count": 10, "median": 5.5, "p90": 9.0}  # ⌈9⌉ = 9th
     assert figures.durations(range(1, 12)) == {"count": 11, "median": 6.0, "p90": 10.0}  # ⌈9.9⌉ = 10th
+
+
+def test_the_archive_keeps_the_figures_when_the_trackers_are_gone(redis_url, tmp_path, week2):
+    """Rasa's trackers expire after 7 days: their facts (no text) are copied to `conversation_facts`
+    first, and the figures read from there what Redis no longer has."""
+    prefix = f"t{uuid.uuid4().hex[:8]}:tracker:"
+    engine = make_engine(f"sqlite:///{tmp_path / 'bo.db'}")
+    schema.metadata.create_all(engine)
+
+    async def run():
+        redis = aioredis.from_url(redis_url, decode_responses=True)
+        try:
+            await generate(redis, engine, FIRST, 28, tracker_prefix=prefix)
+            assert await figures.archive_trackers(redis, engine, prefix) == 238
+            assert await figures.archive_trackers(redis, engine, prefix) == 0  # nothing new
+            async for key in redis.scan_iter(match=f"{prefix}*"):
+                await redis.delete(key)
+            return await figures.load(redis, engine, prefix)
+        finally:
+            await redis.aclose()
+
+    stored = asyncio.run(run())
+    with engine.connect() as c:
+        sample = c.execute(schema.conversation_facts.select().limit(1)).mappings().first()
+    engine.dispose()
+    assert "çevrim" not in sample["turns"] and "text" not in sample["turns"]  # no player text is kept
+    again = figures.compute(stored, *WEEK2, now=NOW, agent_names={"ayse": "Ayşe", "burak": "Burak"})
+    assert again == week2

@@ -188,6 +188,18 @@ chat_handoffs = Table(
     Index("ix_chat_handoffs_resolved", "resolved_at"),
 )
 
+# What the supervisor's figures need of a conversation the bot had, kept after Rasa's tracker expires
+# (CASINRA_TRACKER_TTL_S): per player turn its intent, the bot's answer and what followed — never text.
+conversation_facts = Table(
+    "conversation_facts", metadata,
+    Column("conversation_id", String(128), primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    Column("topic", String(32)),
+    Column("turns", Text, nullable=False),  # JSON, figures.Turn.facts()
+    Index("ix_conversation_facts_started", "started_at"),
+)
+
 # ------------------------------------------------------------------ the action server's own
 kyc_documents = Table(
     "kyc_documents", metadata,
