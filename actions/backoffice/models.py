@@ -63,6 +63,12 @@ class ChatHandoff(Base):
     __table__ = schema.chat_handoffs
 
 
+class ConversationFacts(Base):
+    """What the supervisor's figures keep of a conversation after its tracker expires (the gateway's)."""
+
+    __table__ = schema.conversation_facts
+
+
 class KycDocument(Base):
     __table__ = schema.kyc_documents
 
