@@ -37,8 +37,18 @@ def refuse_guest(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(text=GUEST_TEXT, buttons=[HUMAN_BUTTON])
 
 
+ANSWERING_SLOT = "answering"  # "<message id>|<intent>": the second question of that message
+
+
 def latest_intent(tracker: Tracker) -> Optional[str]:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    """The intent the bot is answering now: the message's, or its second question's after
+    `action_next_question` (only for that same message)."""
+    latest = tracker.latest_message or {}
+    answering = tracker.get_slot(ANSWERING_SLOT) or ""
+    message_id, _, second = answering.partition("|")
+    if second and message_id and message_id == latest.get("message_id"):
+        return second
+    return (latest.get("intent") or {}).get("name")
 
 
 def latest_text(tracker: Tracker) -> str:

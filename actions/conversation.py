@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import ANSWERING_SLOT
+
 
 class ActionLeaveForm(Action):
     """Ends the form in progress and clears what it had collected, so that starting it again
@@ -35,3 +37,17 @@ class ActionSecondAnswer(Action):
         if response and response in (domain.get("responses") or {}):
             dispatcher.utter_message(response=response)
         return []
+
+
+class ActionNextQuestion(Action):
+    """Before the answer to the second question of a message: the actions that answer it read
+    that question's intent (`actions.common.latest_intent`), not the first one's."""
+
+    def name(self) -> Text:
+        return "action_next_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        second = ((tracker.latest_message or {}).get("secondary_intent") or {}).get("name")
+        message_id = (tracker.latest_message or {}).get("message_id") or ""
+        return [SlotSet(ANSWERING_SLOT, f"{message_id}|{second}" if second else None)]

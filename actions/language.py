@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backoffice.repository import BackOfficeUnavailable
 from actions.backoffice.service import ask
 from actions.common import latest_text
+from actions.handoff import request_handoff
 from casinra_contracts.text import fold_words
 from casinra_contracts.topics import LANGUAGES
 
@@ -55,6 +56,9 @@ class ActionLanguageSupport(Action):
                        or ("Almanca" in b["title"] and "de" in served)]
             dispatcher.utter_message(response="utter_language_support_tr", buttons=buttons, languages=names)
             return []
+        if language in served and tracker.get_slot("language") == language:
+            # asked again after the offer ("yes, connect me to someone who speaks English")
+            return [SlotSet("language", language)] + request_handoff(dispatcher, tracker)
         if language in served:
             dispatcher.utter_message(response=f"utter_language_support_{language}", buttons=BUTTONS[language])
             return [SlotSet("language", language)]

@@ -21,7 +21,6 @@ INTENT = "responsible_gaming"
 FORM_SLOTS = ("exclusion_period", "exclusion_confirmed")
 RESOURCES_SHORT = ("Yeşilay Danışma Hattı 115'i arayarak ya da yedam.org.tr adresinden ücretsiz ve "
                    "gizli destek alabileceğinizi de hatırlatmak isterim.")
-SPECIALIST = "Şimdi sizi sorumlu oyun konusunda uzman bir temsilcimize bağlıyorum."
 
 
 def period_phrase(period: str) -> str:
@@ -88,14 +87,13 @@ class ActionSelfExclusionSubmit(AccountAction):
 
     def on_guest(self, dispatcher, tracker, domain) -> List[EventType]:
         dispatcher.utter_message(
-            text=("Hesabınızı kapatabilmem için oturum açmış olmanız gerekiyor. " + RESOURCES_SHORT
-                  + " " + SPECIALIST))
+            text=("Hesabınızı kapatabilmem için oturum açmış olmanız gerekiyor. " + RESOURCES_SHORT))
         return self._after()
 
     def on_unavailable(self, dispatcher, tracker, domain) -> List[EventType]:
         dispatcher.utter_message(
-            text=("Üzgünüm, kapatmayı şu anda sistemimizde uygulayamadım. Sizi hemen sorumlu oyun "
-                  "konusunda uzman bir temsilcimize bağlıyorum; işlemi o tamamlayacak."))
+            text=("Üzgünüm, kapatmayı şu anda sistemimizde uygulayamadım; bu işlemi sorumlu oyun "
+                  "konusunda uzman bir temsilcimizin yapması gerekiyor."))
         return self._after()
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -105,7 +103,7 @@ class ActionSelfExclusionSubmit(AccountAction):
         if not confirmed or period is None:
             dispatcher.utter_message(
                 text=("Tamam, hesabınızda bir değişiklik yapmadım. " + RESOURCES_SHORT + " Dilediğiniz "
-                      "zaman limit koyabilir ya da ara verebilirsiniz. " + SPECIALIST))
+                      "zaman limit koyabilir ya da ara verebilirsiniz."))
             return self._after()
         result = await ask(lambda bo: bo.exclude(player_id, period, conversation_id=tracker.sender_id))
         current = result.exclusion
@@ -122,5 +120,5 @@ class ActionSelfExclusionSubmit(AccountAction):
             text = (f"Hesabınızda zaten {format_datetime(current.ends_at)} tarihine kadar sürecek bir "
                     "kapatma var; onu kısaltmadım, aynen devam ediyor.")
         dispatcher.utter_message(text=f"{text} Bu adımı attığınız için sizi tebrik ederim. "
-                                      f"{RESOURCES_SHORT} {SPECIALIST}")
+                                      f"{RESOURCES_SHORT}")
         return self._after()

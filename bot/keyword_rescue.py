@@ -6,6 +6,7 @@ Runs after the FallbackClassifier. Two kinds of phrases live in
 - `patterns` rescue a message that fell back (`nlu_fallback`): a plain request
   for a person, a short greeting, thanks or goodbye gets its answer instead of
   "I did not understand".
+- a transaction id in a message the classifier could not place makes it a transaction lookup.
 - `explicit` phrases win over any prediction except the intents in `keep`: a
   player who writes "çekimim gelmedi, bir temsilciyle görüşmek istiyorum" has
   asked for a person, whatever the rest of the message is about. A negation
@@ -118,6 +119,9 @@ class KeywordRescue(GraphComponent):
             if not predicted or not text:
                 continue
             intent = rescue(text, self.rules, predicted)
+            if intent is None and predicted in (FALLBACK, "out_of_scope") and any(
+                    e.get("entity") == "transaction_id" for e in message.get("entities") or []):
+                intent = "transaction_lookup"  # "10000002 ne oldu": an id the classifier could not place
             if intent:
                 message.set(
                     INTENT,

@@ -46,6 +46,7 @@ ANSWERS_FILE = "answers.json"
 LEAVE_FORM = "action_leave_form"
 FOLLOW_UP_ACTION = "action_follow_up"
 SECOND_ANSWER_ACTION = "action_second_answer"
+NEXT_QUESTION_ACTION = "action_next_question"
 HANDOFF_ACTION = "action_handoff_request"
 SAFETY_ACTION = "action_safety_escalation"
 SAFETY_FOLLOWUP_ACTION = "action_safety_followup"
@@ -97,6 +98,8 @@ class ConversationPolicy(Policy):
             "exit_confidence": 0.6,
             "new_question_confidence": 0.85,
             "keep_form_intents": ["inform", "affirm", "deny", "cancel", "nlu_fallback", "out_of_scope"],
+            # slots that take any text (a description): a message is their answer, never a new question
+            "free_text_slots": [],
         }
 
     @staticmethod
@@ -173,8 +176,8 @@ class ConversationPolicy(Policy):
             return None
         parse = message.parse_data or {}
         second = self.answers.get((parse.get("secondary_intent") or {}).get("name") or "", [])
-        if second:
-            return self._replay(done[len(first):], second)
+        if second:  # the answer actions are told which question they answer now
+            return self._replay(done[len(first):], [NEXT_QUESTION_ACTION, *second])
         if parse.get("secondary_response"):
             return self._replay(done[len(first):], [SECOND_ANSWER_ACTION])
         return None
@@ -198,7 +201,7 @@ class ConversationPolicy(Policy):
             return confidence >= self.config["exit_confidence"]
         if intent in self.config["keep_form_intents"] or confidence < self.config["new_question_confidence"]:
             return False
-        return not _asks_free_text(tracker, domain)
+        return tracker.get_slot("requested_slot") not in self.config["free_text_slots"]
 
 
 def _asked_again(tracker: DialogueStateTracker) -> bool:
@@ -232,12 +235,3 @@ def _actions_since_user(tracker: DialogueStateTracker) -> Optional[List[str]]:
         if isinstance(event, ActionExecuted) and event.action_name and event.action_name != ACTION_LISTEN_NAME:
             actions.append(event.action_name)
     return None
-
-
-def _asks_free_text(tracker: DialogueStateTracker, domain: Domain) -> bool:
-    """Whether the slot the form asks for takes any text (then any message is an answer)."""
-    requested = tracker.get_slot("requested_slot")
-    slot = next((s for s in domain.slots if s.name == requested), None)
-    if slot is None:
-        return False
-    return any(m.get("type") == "from_text" and not m.get("intent") for m in slot.mappings)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 import numpy as np
-import scipy.sparse
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.sparse import SparseModel
 from casinra_contracts.text import fold_words
 from casinra_contracts.topics import FRAUD_RISKS, RISKS
 
@@ -67,54 +67,6 @@ def load_patterns(path: Path) -> List[Tuple[str, re.Pattern]]:
     return patterns
 
 
-def ngrams(text: str) -> List[str]:
-    """Character n-grams (2–5, inside word boundaries) and word uni/bigrams of the folded text."""
-    words = re.findall(r"\w+", fold_words(text))
-    stems = [w[:5] for w in words]  # Turkish is agglutinative: the first letters carry the root
-    grams = [f"w:{w}" for w in words] + [f"w:{a} {b}" for a, b in zip(words, words[1:])]
-    grams += [f"s:{s}" for s in stems] + [f"s:{a} {b}" for a, b in zip(stems, stems[1:])]
-    for word in words:
-        padded = f" {word} "
-        for n in range(2, 6):
-            grams += [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
-    return grams
-
-
-class Vectoriser:
-    """Sublinear TF-IDF over `ngrams`, rows scaled to unit length."""
-
-    def __init__(self, terms: Iterable[str], idf: np.ndarray) -> None:
-        self.index = {term: i for i, term in enumerate(terms)}
-        self.idf = idf
-
-    @classmethod
-    def fit(cls, texts: List[str], min_df: int = 2) -> "Vectoriser":
-        df: Dict[str, int] = {}
-        for text in texts:
-            for gram in set(ngrams(text)):
-                df[gram] = df.get(gram, 0) + 1
-        terms = sorted(t for t, n in df.items() if n >= min_df)
-        counts = np.array([df[t] for t in terms], dtype=np.float64)
-        return cls(terms, np.log((1.0 + len(texts)) / (1.0 + counts)) + 1.0)
-
-    def transform(self, texts: List[str]) -> scipy.sparse.csr_matrix:
-        rows, cols, values = [], [], []
-        for row, text in enumerate(texts):
-            counts: Dict[int, int] = {}
-            for gram in ngrams(text):
-                col = self.index.get(gram)
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
-            if not counts:
-                continue
-            weights = np.array([(1.0 + np.log(c)) * self.idf[col] for col, c in counts.items()])
-            weights /= np.linalg.norm(weights)
-            rows += [row] * len(counts)
-            cols += list(counts)
-            values += list(weights)
-        return scipy.sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), len(self.index)))
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SafetyDetector(GraphComponent):
     @staticmethod
@@ -135,8 +87,7 @@ class SafetyDetector(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._arrays = arrays
-        self._vectoriser: Optional[Vectoriser] = None
+        self._model = SparseModel(arrays) if arrays else None
         self._patterns: Optional[List[Tuple[str, re.Pattern]]] = None
 
     @classmethod
@@ -162,8 +113,6 @@ class SafetyDetector(GraphComponent):
 
     # ------------------------------------------------------------------ training
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
-
         risks, not_safety = load_examples(self._path("examples_file"))
         texts, labels = [], []
         for risk, examples in risks.items():
@@ -173,22 +122,9 @@ class SafetyDetector(GraphComponent):
             e.get(TEXT) for e in training_data.intent_examples
             if e.get(TEXT) and e.get(INTENT) not in NOT_COUNTER_EXAMPLES
         ] + not_safety
-        texts += ordinary
-        labels += [NONE] * len(ordinary)
-        vectoriser = Vectoriser.fit(texts)
-        model = LogisticRegression(C=self._config["C"], max_iter=3000, class_weight="balanced",
-                                   multi_class="multinomial", solver="lbfgs")
-        model.fit(vectoriser.transform(texts), labels)
-        self._arrays = {
-            "terms": np.array(sorted(vectoriser.index, key=vectoriser.index.get), dtype=str),
-            "idf": vectoriser.idf,
-            "coef": model.coef_,
-            "intercept": model.intercept_,
-            "classes": np.array(model.classes_, dtype=str),
-        }
-        self._vectoriser = vectoriser
+        self._model = SparseModel.fit(texts + ordinary, labels + [NONE] * len(ordinary), self._config["C"])
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / ARRAYS, **self._arrays)
+            np.savez(directory / ARRAYS, **self._model.arrays)
         return self._resource
 
     # ------------------------------------------------------------------ prediction
@@ -200,14 +136,7 @@ class SafetyDetector(GraphComponent):
 
     def probabilities(self, text: str) -> Dict[str, float]:
         """P(risk) for every risk and P(none); empty when untrained."""
-        if self._arrays is None:
-            return {}
-        if self._vectoriser is None:
-            self._vectoriser = Vectoriser(self._arrays["terms"], self._arrays["idf"])
-        scores = self._vectoriser.transform([text]) @ self._arrays["coef"].T + self._arrays["intercept"]
-        scores = np.asarray(scores)[0]
-        exp = np.exp(scores - scores.max())
-        return dict(zip((str(c) for c in self._arrays["classes"]), (exp / exp.sum()).tolist()))
+        return self._model.probabilities(text) if self._model else {}
 
     def detect(self, text: str, intent: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, Any]]:
         """The safety hit for one message, or None."""

@@ -20,7 +20,7 @@ SHARED_SCHEMA = {
     "kyc_cases": ["id", "player_id", "status", "reason", "updated_at"],
     "transactions": ["id", "player_id", "kind", "method", "amount_minor", "currency", "status", "reason",
                      "created_at", "updated_at"],
-    "agents": ["id", "username", "display_name", "password_hash", "team", "active", "role"],
+    "agents": ["id", "username", "display_name", "password_hash", "team", "active", "role", "languages"],
     "audit_log": ["id", "at", "actor_type", "actor_id", "action", "target", "details"],
     "chat_transcripts": ["conversation_id", "player_id", "agent_username", "topic", "priority", "started_at",
                          "resolved_at", "rating", "transcript"],

@@ -63,7 +63,7 @@ def test_form_slots_only_fill_inside_their_form(domain):
         for mapping in slot["mappings"]:
             if mapping["type"] in ("from_text", "from_entity", "from_intent"):
                 assert mapping.get("conditions") or name in ("rating", "agent_name", "unavailable_reason",
-                                                             "fallback_once"), f"{name} would be filled outside its form"
+                                                             "fallback_once", "document_type"), f"{name} would be filled outside its form"
             if mapping["type"] == "from_text":
                 assert "cancel" in mapping.get("not_intent", []), f"{name}: 'vazgeçtim' would fill the slot"
 

@@ -9,10 +9,10 @@ from actions.backoffice.repository import BackOffice
 from actions.backoffice.service import set_backoffice
 from actions.bonus import ActionBonusStatus
 from actions.callback import ActionCallbackSubmit
-from actions.fraud import ActionFraudReportSubmit, ActionLockAccount
 from actions.kyc import ActionKycStatus
 from actions.limits import ActionAskLimitAmount, ActionDepositLimitSubmit
 from actions.privacy import ActionPrivacyRequestSubmit
+from actions.safety import ActionSafetyEscalation, ActionSafetyFollowup
 from actions.self_exclusion import ActionSelfExclusionSubmit
 from actions.tickets import ActionEmailTicketSubmit
 from actions.settings import ActionSettings
@@ -62,19 +62,23 @@ def test_unreachable_backoffice_gets_apology_and_human(broken_backoffice, action
     assert slot_events(events) == {slot: None for slot in action.form_slots}  # a form starts empty again
 
 
-def test_fraud_submit_failure_still_hands_off(broken_backoffice):
-    events, messages = run_action(ActionFraudReportSubmit(), make_tracker(
-        "P1001", slots={"fraud_description": "hesabım çalındı biri para çekti", "fraud_transaction_id": "yok"}))
-    assert "kaydedemedim" in texts(messages)
-    slots = slot_events(events)
-    assert slots["signed_in"] is False  # → the guest branch: straight to a human
-    assert slots["handoff_intent"] == "report_fraud"
+def test_a_safety_report_that_cannot_be_recorded_still_hands_off_as_urgent(broken_backoffice):
+    tracker = make_tracker("P1001", intent="report_fraud", text="hesabım çalındı biri para çekti")
+    tracker.latest_message["safety"] = {"risk": "account_takeover", "score": 1.0, "source": "pattern"}
+    events, messages = run_action(ActionSafetyEscalation(), tracker)
+    assert [m.get("response") for m in messages if m.get("response")][:2] == [
+        "utter_safety_account_takeover", "utter_safety_not_recorded"]
+    handoff = next(m["custom"]["handoff"] for m in messages if m.get("custom"))
+    assert (handoff["priority"], handoff["risk"]) == ("urgent", "account_takeover")
+    assert any(e["event"] == "pause" for e in events)
 
 
-def test_lock_failure_is_explained(broken_backoffice):
-    events, messages = run_action(ActionLockAccount(), make_tracker("P1001"))
-    assert "kilitleyemedim" in texts(messages)
-    assert slot_events(events)["handoff_intent"] == "report_fraud"
+def test_lock_failure_is_explained_and_still_hands_off(broken_backoffice):
+    tracker = make_tracker("P1001", intent="affirm", text="evet kilitleyin",
+                           slots={"safety_pending": "account_takeover", "safety_reference": "DLD-1"})
+    events, messages = run_action(ActionSafetyFollowup(), tracker)
+    assert "utter_safety_lock_failed" in [m.get("response") for m in messages]
+    assert any(e["event"] == "pause" for e in events)
 
 
 def test_self_exclusion_failure_goes_to_specialist(broken_backoffice):

@@ -56,7 +56,7 @@ def test_confirmed_exclusion_is_applied_and_audited(backoffice, audit_rows):
     events, messages = run_action(ActionSelfExclusionSubmit(), make_tracker(
         "P1001", slots={"exclusion_period": "30d", "exclusion_confirmed": True}))
     text = texts(messages)
-    assert "30 gün süreyle oyuna kapattım" in text and "115" in text and "uzman" in text
+    assert "30 gün süreyle oyuna kapattım" in text and "115" in text and "bağlıyorum" not in text  # the gateway tells
     assert slot_events(events)["handoff_intent"] == "responsible_gaming"
     assert backoffice.active_exclusion_of("P1001").period == "30d"
     (row,) = audit_rows("self_exclusion_applied")
