@@ -29,6 +29,12 @@ class AgentIdentity:
     display_name: str
     team: str | None
     role: str = "agent"  # casinra_contracts.backoffice.schema.AGENT_ROLES
+    languages: tuple[str, ...] = ("tr",)  # the languages the agent serves players in
+
+
+def languages_of(value: str | None) -> tuple[str, ...]:
+    """``'tr,en'`` → ``('tr', 'en')``; nothing stored means Turkish."""
+    return tuple(lang.strip() for lang in (value or "tr").split(",") if lang.strip()) or ("tr",)
 
 
 def verify_player_token(token: str, secret: str) -> PlayerIdentity:
@@ -62,7 +68,7 @@ class AgentSessions:
     async def create(self, agent: AgentIdentity) -> tuple[str, float]:
         token = secrets.token_urlsafe(32)
         data = json.dumps({"username": agent.username, "display_name": agent.display_name, "team": agent.team,
-                           "role": agent.role})
+                           "role": agent.role, "languages": ",".join(agent.languages)})
         await self.r.set(self.k.session(_h(token)), data, ex=self.ttl)
         return token, time.time() + self.ttl
 
@@ -73,7 +79,8 @@ class AgentSessions:
         if not data:
             return None
         d = json.loads(data)
-        return AgentIdentity(d["username"], d["display_name"], d.get("team"), d.get("role") or "agent")
+        return AgentIdentity(d["username"], d["display_name"], d.get("team"), d.get("role") or "agent",
+                             languages_of(d.get("languages")))
 
     async def revoke(self, token: str) -> None:
         await self.r.delete(self.k.session(_h(token)))

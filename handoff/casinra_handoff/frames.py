@@ -192,6 +192,7 @@ class AgentInfo(OutFrame):
     display_name: str
     team: str | None = None
     role: str = "agent"  # agent | supervisor | editor: which console pages the user sees
+    languages: list[str] = ["tr"]  # the languages the agent serves players in
 
 
 class HelloOut(OutFrame):
@@ -227,6 +228,7 @@ class QueueItem(HandoffView):
     waiting_seconds: float
     team: str | None = None
     requeued: bool = False
+    in_my_language: bool | None = None  # for this agent: the player's language is one the agent serves
 
 
 class QueueOut(OutFrame):

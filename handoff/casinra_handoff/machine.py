@@ -68,7 +68,7 @@ class HandoffMachine:
         if ok:
             self.metrics.outcomes.labels("queued").inc()
             log.info("handoff queued", extra={"conversation_id": cid, "topic": handoff.topic, "priority": handoff.priority})
-            await self.chat.notice(cid, notices.QUEUED)
+            await self.chat.notice(cid, notices.QUEUED.get(handoff.language, notices.QUEUED["tr"]))
             await self.chat.state_changed(cid)
         return None
 

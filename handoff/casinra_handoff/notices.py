@@ -1,7 +1,12 @@
 """Every notice the gateway itself shows the player (system messages), in one place."""
 from __future__ import annotations
 
-QUEUED = "Sizi canlı destek sırasına aldım. Bir temsilci kısa süre içinde sizinle olacak."
+# the one notice a queued player gets, in the language they asked to be served in
+QUEUED = {
+    "tr": "Sizi canlı destek sırasına aldım. Bir temsilci kısa süre içinde sizinle olacak.",
+    "en": "You are now in the queue for a live agent. Someone will be with you shortly.",
+    "de": "Sie sind jetzt in der Warteschlange für einen Live-Mitarbeiter. Gleich ist jemand für Sie da.",
+}
 JOINED = "{name} sohbete katıldı."
 TRANSFERRED_TO_AGENT = "Sohbetiniz {name} adlı temsilcimize aktarıldı."
 TRANSFERRED_TO_TEAM = "Sohbetiniz ilgili ekibe aktarıldı; sıranın başına alındınız."

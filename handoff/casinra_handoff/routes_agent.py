@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from . import frames as F
 from .attachments import ATTACHMENT_ID
-from .auth import AgentIdentity
+from .auth import AgentIdentity, languages_of
 from .canned import CannedTopic
 from .clientip import client_ip
 from .deps import BearerToken, CurrentAgent, GatewayDep
@@ -27,6 +27,11 @@ from .sockets import CLOSE_TRY_AGAIN, Connection, receive_loop, resilient, serve
 from .tasks import cancel
 
 router = APIRouter(tags=["agents"])
+
+
+def agent_info(agent: AgentIdentity) -> F.AgentInfo:
+    return F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team,
+                       role=agent.role, languages=list(agent.languages))
 
 
 class LoginIn(BaseModel):
@@ -66,12 +71,12 @@ async def login(body: LoginIn, request: Request, gw: GatewayDep) -> LoginOut:
         await gw.audit(None, "login_locked" if now_locked else "login_failed", body.username, ip=ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Kullanıcı adı veya şifre hatalı.")
     await gw.quotas.login_ok(body.username)
-    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"), row.get("role") or "agent")
+    agent = AgentIdentity(row["username"], row["display_name"], row.get("team"), row.get("role") or "agent",
+                          languages_of(row.get("languages")))
     token, expires = await gw.sessions.create(agent)
     await gw.audit(agent, "login", agent.username, ip=ip)
     return LoginOut(token=token, expires_at=expires,
-                    agent=F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team,
-                                      role=agent.role))
+                    agent=agent_info(agent))
 
 
 @router.post("/api/agents/logout", status_code=204)
@@ -84,7 +89,7 @@ async def logout(agent: CurrentAgent, gw: GatewayDep, token: BearerToken) -> Res
 
 @router.get("/api/agents/me", response_model=F.AgentInfo)
 async def me(agent: CurrentAgent) -> F.AgentInfo:
-    return F.AgentInfo(username=agent.username, display_name=agent.display_name, team=agent.team, role=agent.role)
+    return agent_info(agent)
 
 
 @router.get("/api/agents", response_model=list[AgentListItem])
@@ -215,7 +220,7 @@ class AgentSocket:
     async def queue_events(self, resumed: bool) -> None:
         async with self.gw.bus.subscribe(self.gw.keys.ch_queue) as sub:
             while True:
-                await self.conn.send(await self.gw.views.queue_snapshot())
+                await self.conn.send(await self.gw.views.queue_snapshot(self.agent.languages))
                 if await sub.get(timeout=5.0) is not None:  # refresh waiting times every few seconds anyway
                     await asyncio.sleep(0.05)  # coalesce bursts
                     sub.drain()
@@ -260,8 +265,7 @@ class AgentSocket:
             await subscribed.wait()
             mine = await gw.machine.assigned_to(self.agent.username)
             await self.conn.send(F.HelloOut(
-                agent=F.AgentInfo(username=self.agent.username, display_name=self.agent.display_name, team=self.agent.team,
-                                  role=self.agent.role),
+                agent=agent_info(self.agent),
                 conversations=mine,
             ))
             for cid in mine:

@@ -12,7 +12,9 @@ import time
 from typing import Any
 
 from casinra_contracts.handoff import Handoff
-from casinra_contracts.topics import intent_label, priority_label, reason_label, risk_label, topic_label
+from casinra_contracts.topics import (
+    intent_label, priority_band, priority_label, reason_label, risk_label, topic_label,
+)
 
 from . import frames as F
 from .backoffice import BackOffice
@@ -66,7 +68,9 @@ class Views:
                 frame.priority, frame.priority_label = handoff.priority, priority_label(handoff.priority)
         return frame
 
-    async def queue_snapshot(self) -> F.QueueOut:
+    async def queue_snapshot(self, languages: tuple[str, ...] | None = None) -> F.QueueOut:
+        """The queue in priority order; for an agent (`languages`), within each priority the chats
+        in a language the agent serves come first and are marked (`in_my_language`)."""
         now = time.time()
         items = []
         for pos, cid in enumerate(await self.queue.ids(), start=1):
@@ -80,6 +84,10 @@ class Views:
                 guest=conv.guest, queued_at=queued_at, waiting_seconds=round(max(0.0, now - queued_at), 1),
                 team=conv.team, requeued=conv.requeued,
             ))
+        if languages:
+            for item in items:
+                item.in_my_language = item.language in languages
+            items.sort(key=lambda i: (priority_band(i.priority), not i.in_my_language, i.position))
         online = await self.presence.online()
         self.metrics.queue_length.set(len(items))
         return F.QueueOut(agents_online=len(online), items=items)

@@ -127,7 +127,7 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     # the player sees the topic's label, never an intent name or the priority
     assert (queued["topic"], queued["topic_label"]) == ("payments", TOPICS["payments"])
     assert queued["priority"] is None and queued["priority_label"] is None
-    await ws.until(notice(notices.QUEUED))
+    await ws.until(notice(notices.QUEUED["tr"]))
     q = await ag.until(lambda f: f.get("type") == "queue" and any(i["conversation_id"] == cid for i in f["items"]))
     item = next(i for i in q["items"] if i["conversation_id"] == cid)
     assert item["summary"] and item["player"]["id"] == "P1001"
@@ -189,7 +189,7 @@ async def test_full_flow_handoff_claim_chat_resolve_rate(gateway, fake_rasa, bac
     frames = list(ws.frames)
     assert not any("iç not" in (f.get("text") or "") for f in frames)  # notes never reach the player
     assert not any("withdrawal_status" in json.dumps(f) for f in frames)  # nor intent names
-    assert [f["text"] for f in frames if f.get("sender") == "system"].count(notices.QUEUED) == 1
+    assert [f["text"] for f in frames if f.get("sender") == "system"].count(notices.QUEUED["tr"]) == 1
     await ws.send({"type": "button", "id": "r5", "payload": rating_payload(5)})
     await ws.until(lambda f: f.get("client_id") == "r5")
     await ws.until(bot_text)

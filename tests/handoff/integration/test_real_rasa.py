@@ -93,7 +93,7 @@ async def test_full_flow_across_two_processes_with_real_rasa(start_gateway):
     # the hand-off: the player sees the gateway's one queue notice and the topic's label only
     queued = await ask(ws, "beni bir insana bağla", wait=is_type("state", state="queued"))
     assert queued["topic_label"] == TOPICS["payments"] and queued["priority"] is None
-    await ws.until(notice(notices.QUEUED))
+    await ws.until(notice(notices.QUEUED["tr"]))
     # the agent sees the contract's topic, intent and reason with their labels
     item = await queued_item(ag, cid)
     assert_labelled(item)
@@ -153,7 +153,7 @@ async def test_account_takeover_is_urgent_security_for_the_agent(start_gateway):
             break
     else:
         pytest.fail(f"never queued: {texts(ws)}")
-    assert [f["text"] for f in ws.frames if f.get("sender") == "system"] == [notices.QUEUED]
+    assert [f["text"] for f in ws.frames if f.get("sender") == "system"] == [notices.QUEUED["tr"]]
     item = await queued_item(ag, welcome["conversation_id"])
     assert_labelled(item)
     assert (item["topic"], item["priority"], item["priority_label"]) == ("security", "urgent", PRIORITIES["urgent"])
