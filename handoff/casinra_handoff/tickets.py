@@ -9,9 +9,10 @@ works them). Callers run these methods in a worker thread. Every step writes the
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from casinra_contracts import topics
 from casinra_contracts.backoffice import mails, sla
@@ -263,8 +264,6 @@ class TicketDesk:
         return None
 
     def _new_mail_ticket(self, c: Connection, mail: InboundMail, sender: str, now: datetime) -> Any:
-        import secrets
-
         player_id = c.execute(select(players.c.id).where(func.lower(players.c.email) == sender)).scalar()
         due = sla.due("email", "normal", now)
         for _ in range(5):
@@ -354,7 +353,3 @@ class TicketDesk:
 
 def _file(f: Any) -> dict[str, Any]:
     return {"id": f["id"], "name": f["name"], "content_type": f["content_type"], "size": f["size"]}
-
-
-def kinds() -> Iterable[tuple[str, str]]:
-    return sla.TICKET_KIND_LABELS.items()
