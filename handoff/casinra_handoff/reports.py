@@ -48,9 +48,13 @@ def parse_week(value: str | None, today: date | None = None) -> date:
         return today - timedelta(days=today.weekday() + 7)
     match = re.fullmatch(r"(\d{4})-W(\d{1,2})", value.strip())
     if match:
-        return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    day = date.fromisoformat(value.strip())
-    return day - timedelta(days=day.weekday())
+        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    else:
+        day = date.fromisoformat(value.strip())
+        monday = day - timedelta(days=day.weekday())
+    if not 2000 <= monday.year <= 2100:
+        raise ValueError("a week between 2000 and 2100")
+    return monday
 
 
 def _pct(value: float | None) -> str:

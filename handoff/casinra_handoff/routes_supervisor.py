@@ -21,6 +21,7 @@ router = APIRouter(tags=["supervisor"])
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 WEEK = r"^(last|\d{4}-W\d{1,2}|\d{4}-\d{2}-\d{2})$"
 MAX_DAYS = 366
+YEARS = (2000, 2100)  # a period outside these is a mistake (and date arithmetic would overflow)
 
 
 async def current_supervisor(agent: CurrentAgent) -> AgentIdentity:
@@ -60,9 +61,9 @@ async def figures(supervisor: CurrentSupervisor, gw: GatewayDep,
     try:
         last = date.fromisoformat(end) if end else today + timedelta(days=1)
         first = date.fromisoformat(start) if start else last - timedelta(days=7)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Tarih geçersiz.") from None
-    if not 0 < (last - first).days <= MAX_DAYS:
+    if not (YEARS[0] <= first.year and last.year <= YEARS[1]) or not 0 < (last - first).days <= MAX_DAYS:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Dönem 1 ile 366 gün arasında olmalı.")
     stored = await _stored(gw)
     result = compute(stored, first, last, bucket=bucket, agent_names=await _names(gw))
@@ -77,7 +78,7 @@ async def report(supervisor: CurrentSupervisor, gw: GatewayDep,
     """The weekly report of `week` (2026-W46, a date in it, or the last full week)."""
     try:
         monday = parse_week(week)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Hafta geçersiz.") from None
     html = render_html(weekly_figures(await _stored(gw), monday, agent_names=await _names(gw)))
     await gw.audit(supervisor, "weekly_report", monday.isoformat(), format=format)

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.requests import HTTPConnection
 
 from .auth import AgentIdentity
 from .deps import CurrentAgent, GatewayDep
+from .frames import encodable
 from .tickets import TicketDesk, TicketError
 
 router = APIRouter(tags=["tickets"])
@@ -39,17 +40,27 @@ async def current_staff(agent: CurrentAgent) -> AgentIdentity:
 CurrentStaff = Annotated[AgentIdentity, Depends(current_staff)]
 
 
+def _storable(value: str | None) -> str | None:
+    """A text with a lone UTF-16 surrogate (JSON's "\\ud800") cannot be stored or mailed: 422."""
+    if value is not None and not encodable(value):
+        raise ValueError("metin geçersiz karakter içeriyor")
+    return value
+
+
 class AnswerIn(BaseModel):
     text: str = Field(min_length=1, max_length=10_000)
     close: bool = False
+    _text = field_validator("text")(_storable)
 
 
 class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
+    _text = field_validator("text")(_storable)
 
 
 class CloseIn(BaseModel):
     note: str | None = Field(None, max_length=4000)
+    _note = field_validator("note")(_storable)
 
 
 def _refuse(exc: TicketError) -> HTTPException:

@@ -61,6 +61,17 @@ def test_only_supervisors(month_gateway):
     assert selin.get("/api/agents/me").json()["role"] == "supervisor"
     assert selin.get("/api/supervisor/figures", params={"start": "2026-11-20", "end": "2026-11-01"}).status_code == 422
     assert selin.get("/api/supervisor/report", params={"week": "<script>"}).status_code == 422
+    # dates that would overflow, weeks that do not exist: refused, never a 500
+    assert selin.get("/api/supervisor/figures", params={"start": "0001-01-01", "end": "0001-01-08"}).status_code == 422
+    assert selin.get("/api/supervisor/figures", params={"start": "2026-02-30"}).status_code == 422
+    for week in ("9999-W52", "2026-W99", "0001-01-01"):
+        assert selin.get("/api/supervisor/report", params={"week": week}).status_code == 422
+    # a lone surrogate in a ticket's note or answer cannot be stored or mailed: 422
+    reference = selin.get("/api/tickets").json()["items"][0]["reference"]
+    for step in ("note", "answer", "close"):
+        body = b'{"text": "a\\ud800b", "note": "a\\ud800b"}'
+        r = selin.post(f"/api/tickets/{reference}/{step}", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422, (step, r.status_code)
 
 
 def test_live_view_and_gauges(month_gateway):
