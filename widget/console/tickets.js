@@ -117,7 +117,8 @@ class ConsoleTickets extends HTMLElement {
       if (!answer.value.trim()) { answer.focus(); return; }
       act("answer", { text: answer.value, close }, close ? "Yanıt gönderildi, talep kapatıldı." : "Yanıt e-posta ile gönderiliyor.");
     };
-    this.detail.replaceChildren(
+    // replaceChildren would show a null as the text "null": the parts not shown are dropped first
+    this.detail.replaceChildren(...[
       h("header", { class: "detail-head" },
         h("h2", null, `${t.kind_label} · ${t.reference}`),
         h("div", { class: "row" }, h("span", { class: `prio prio-${t.priority}` }, t.priority_label), slaBadge(t),
@@ -129,7 +130,7 @@ class ConsoleTickets extends HTMLElement {
         t.preferred_window ? [h("dt", null, "Uygun saat"), h("dd", null, t.preferred_window)] : null,
         t.transaction_id ? [h("dt", null, "İşlem"), h("dd", null, t.transaction_id)] : null,
         h("dt", null, "Açıldı"), h("dd", null, when(t.created_at)),
-        h("dt", null, "Hedef"), h("dd", null, t.due_at ? `${when(t.due_at)} (${t.sla_target_hours} saat)` : "Yanıt beklenmiyor"),
+        h("dt", null, "Hedef"), h("dd", null, t.due_at ? `${when(t.due_at)} (${t.sla_target_hours} saat)` : (t.status === "answered" ? "Oyuncunun yanıtı bekleniyor" : "—")),
         h("dt", null, "Sorumlu"), h("dd", null, t.assigned_agent || "atanmadı")),
       t.description ? h("p", { class: "description" }, t.description) : null,
       h("div", { class: "row" },
@@ -148,7 +149,8 @@ class ConsoleTickets extends HTMLElement {
       h("ol", { class: "history" }, ...t.history.map((e) => h("li", null,
         h("span", { class: "muted small" }, when(e.at)), " ",
         `${e.to_label || e.to}`, e.actor ? ` — ${e.actor}` : "",
-        e.due_at ? h("span", { class: "muted small" }, ` (hedef ${when(e.due_at)})`) : null))));
+        e.due_at ? h("span", { class: "muted small" }, ` (hedef ${when(e.due_at)})`) : null))),
+    ].filter(Boolean));
     if (focus) this.detail.querySelector("h2").setAttribute("tabindex", "-1");
   }
 

@@ -43,7 +43,7 @@ TICKET_STATUS_LABELS = {
     "closed": "kapatıldı",
 }
 SLA_STATE_LABELS = {"ok": "Süresinde", "at_risk": "Süresi dolmak üzere", "breached": "Süresi geçti",
-                    "none": "Yanıt bekleniyor değil"}
+                    "none": "Süre işlemiyor"}
 # reference prefixes (the subject of every mail carries the reference)
 TICKET_PREFIXES = {"fraud": "DLD", "privacy": "KVKK", "callback": "ARA", "email": "EPT", "complaint": "SKY",
                    "bonus_dispute": "ITR"}
