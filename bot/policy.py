@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 # Intents a player may well send twice in a row without asking the same thing again.
 NOT_REPEATABLE = frozenset({
     "greet", "goodbye", "thank", "affirm", "deny", "inform", "cancel", "rate", "nlu_fallback",
-    "out_of_scope", "human_handoff", "follow_up", "bot_challenge",
+    "out_of_scope", "human_handoff", "follow_up", "bot_challenge", "ticket_status", "language_request",
 })
 
 ANSWERS_FILE = "answers.json"
@@ -220,7 +220,9 @@ def _asked_again(tracker: DialogueStateTracker) -> bool:
 def _faq_answer(event: UserUttered) -> Optional[str]:
     selectors = (event.parse_data or {}).get("response_selector") or {}
     for selector in selectors.values():
-        key = ((selector or {}).get("response") or {}).get("intent_response_key")
+        if not isinstance(selector, dict):
+            continue  # `all_retrieval_intents` is a list
+        key = (selector.get("response") or {}).get("intent_response_key")
         if key and key.split("/")[0] == event.intent_name:
             return key
     return None

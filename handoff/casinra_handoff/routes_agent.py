@@ -96,7 +96,8 @@ async def me(agent: CurrentAgent) -> F.AgentInfo:
 async def list_agents(agent: CurrentAgent, gw: GatewayDep) -> list[AgentListItem]:
     online = await gw.presence.online()
     rows = await asyncio.to_thread(gw.backoffice.list_agents)
-    return [AgentListItem(**r, online=r["username"] in online) for r in rows]
+    return [AgentListItem(**{**r, "languages": list(languages_of(r.get("languages")))}, online=r["username"] in online)
+            for r in rows]
 
 
 @router.get("/api/queue", response_model=F.QueueOut)

@@ -38,3 +38,10 @@ def test_passwords():
     assert verify_password("gizli-şifre", h)
     assert not verify_password("yanlış", h)
     assert not verify_password("x", None)
+
+
+def test_stored_languages_are_read_back():
+    from casinra_handoff.auth import languages_of
+
+    assert languages_of("tr,en") == ("tr", "en")
+    assert languages_of(None) == ("tr",) and languages_of(" , ") == ("tr",)

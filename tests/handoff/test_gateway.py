@@ -323,6 +323,8 @@ async def test_invalid_tokens(gateway):
         tok = (await c.post("/api/agents/login", json={"username": "ayse", "password": AGENT_PASSWORD})).json()["token"]
         h = {"Authorization": f"Bearer {tok}"}
         assert (await c.get("/api/agents/me", headers=h)).json()["username"] == "ayse"
+        listed = {a["username"]: a for a in (await c.get("/api/agents", headers=h)).json()}
+        assert listed["ayse"]["languages"] == ["tr", "en"] and listed["ayse"]["online"] is False
         canned = (await c.get("/api/canned", headers=h)).json()
         assert any(r["shortcut"] == "/cekim" for t in canned for r in t["replies"])
         assert (await c.post("/api/agents/logout", headers=h)).status_code == 204
