@@ -194,10 +194,11 @@ class Stack:
             # HAProxy answers, and a player's request through it reaches a ready gateway
             "haproxy": f"http://127.0.0.1:{self.port('haproxy_admin')}/haproxy-up" if self.clustered else "",
         }
-        for name in RASA_REPLICAS:
-            urls[name] = f"http://127.0.0.1:{self.port(name)}/status?token={token}"
-        for name in GATEWAY_REPLICAS:
-            urls[name] = f"http://127.0.0.1:{self.port(name)}/healthz"
+        if self.clustered:  # only the cluster profile has replicas
+            for name in RASA_REPLICAS:
+                urls[name] = f"http://127.0.0.1:{self.port(name)}/status?token={token}"
+            for name in GATEWAY_REPLICAS:
+                urls[name] = f"http://127.0.0.1:{self.port(name)}/healthz"
         checks = [urls[service]] + ([f"{env['CASINRA_GATEWAY_URL']}/readyz"] if service == "haproxy" else [])
         try:
             for url in checks:
