@@ -96,7 +96,7 @@ class ConversationPolicy(Policy):
             "priority": 7,  # above RulePolicy (6): these rules hold in every state
             "exit_intents": ["thank", "goodbye", "human_handoff"],
             "exit_confidence": 0.6,
-            "new_question_confidence": 0.85,
+            "new_question_confidence": 0.75,
             "keep_form_intents": ["inform", "affirm", "deny", "cancel", "nlu_fallback", "out_of_scope"],
             # slots that take any text (a description): a message is their answer, never a new question
             "free_text_slots": [],

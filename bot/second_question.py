@@ -44,7 +44,7 @@ def clauses(text: str) -> List[str]:
 class SecondQuestion(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"confidence": 0.6, "C": 20.0}
+        return {"confidence": 0.4, "C": 20.0}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  arrays: Optional[Dict[str, np.ndarray]] = None) -> None:

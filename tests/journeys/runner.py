@@ -284,7 +284,7 @@ def judge(turn: dict, frames: list[dict], user: dict | None, actions: list[str],
                 for key in ("priority", "topic", "risk", "reason", "language", "intent"):
                     if key in handoff and queue_item.get(key) not in _as_list(handoff[key]):
                         problems.append(f"queue {key} {queue_item.get(key)!r}, expected {handoff[key]!r}")
-        notices = [f for f in system if "sıra" in (f.get("text") or "") or "temsilci" in (f.get("text") or "").lower()]
+        notices = [f for f in system if re.search(r"sıra|temsilci|queue|Warteschlange", f.get("text") or "", re.I)]
         promises = [f for f in bot if re.search(r"aktar(ıyorum|acağım)|ayrılmayın", f.get("text") or "")]
         if handoff.get("queued", True) and len(notices) + len(promises) != 1:
             problems.append(f"{len(notices) + len(promises)} transfer notices, expected exactly 1")
