@@ -10,6 +10,8 @@ from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
 from casinra_contracts.text import to_ascii
 
+from bot.escalation import escalates
+
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "nlu" / "heldout.yml"
 REJECT = {"out_of_scope", "nlu_fallback"}
 
@@ -118,11 +120,6 @@ def probe_report(examples: Sequence[Example], predicted: Sequence[str]) -> Dict[
 SAFETY_SET = HELDOUT.with_name("safety.yml")
 # held-out intents that escalate by design: not false alarms when they do
 ESCALATING_INTENTS = {"report_fraud", "responsible_gaming"}
-
-
-def escalates(parse: dict) -> bool:
-    """A message is escalated at once when the NLU marked it with a safety risk (bot/policy.py)."""
-    return bool(parse.get("safety"))
 
 
 def load_safety(path: Path = SAFETY_SET) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]]]:

@@ -34,6 +34,8 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.escalation import escalates
+
 logger = logging.getLogger(__name__)
 
 # Intents a player may well send twice in a row without asking the same thing again.
@@ -153,7 +155,7 @@ class ConversationPolicy(Policy):
             return None
         intent = message.intent_name
         confidence = float((message.intent or {}).get("confidence") or 0.0)
-        safety = (message.parse_data or {}).get("safety")
+        safety = escalates(message.parse_data or {})
 
         if not done:
             if tracker.get_slot(SAFETY_PENDING_SLOT) and SAFETY_FOLLOWUP_ACTION in domain.action_names_or_texts:

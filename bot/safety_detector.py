@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.escalation import FRAUD_INTENT, FRAUD_INTENT_CONFIDENCE
 from bot.sparse import SparseModel
 from casinra_contracts.text import fold_words
 from casinra_contracts.topics import FRAUD_RISKS, RISKS
@@ -78,7 +79,7 @@ class SafetyDetector(GraphComponent):
             "moderate": 0.5,             # … at or above this escalates unless the message is
             "ordinary_confidence": 0.6,  # an ordinary intent classified at least this confidently
             "self_harm_threshold": 0.35,  # P(self_harm) at or above this escalates as self-harm
-            "fraud_intent_confidence": 0.5,
+            "fraud_intent_confidence": FRAUD_INTENT_CONFIDENCE,
             "C": 30.0,
         }
 
@@ -156,7 +157,7 @@ class SafetyDetector(GraphComponent):
             if risk_score >= self._config["threshold"] or (risk_score >= self._config["moderate"] and not ordinary):
                 risk = max((r for r in probs if r != NONE), key=probs.__getitem__)
                 return {"risk": risk, "score": round(risk_score, 3), "source": "model"}
-        if (intent.get(INTENT_NAME_KEY) == "report_fraud"
+        if (intent.get(INTENT_NAME_KEY) == FRAUD_INTENT
                 and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._config["fraud_intent_confidence"]):
             risk = max(FRAUD_RISKS, key=lambda r: probs.get(r, 0.0)) if probs else "unauthorised_activity"
             return {"risk": risk, "score": round(intent[PREDICTED_CONFIDENCE_KEY], 3), "source": "intent"}

@@ -9,8 +9,8 @@ from bot import content
 from casinra_contracts import topics
 
 ROOT = Path(__file__).resolve().parent.parent
-# Besides the contract's topics: small talk, and the entity definitions every topic shares.
-OTHER_FILES = {"smalltalk", "entities"}
+# Besides the contract's topics: small talk, the follow-ups and the entity definitions every topic shares.
+OTHER_FILES = {"smalltalk", "session", "entities"}
 
 
 def test_training_data_is_valid():

@@ -23,7 +23,8 @@ import yaml
 
 from casinra_contracts.pii import mask_text
 
-from bot.evaluation import Example, escalates, load_heldout, load_probe, score
+from bot.escalation import escalates
+from bot.evaluation import Example, load_heldout, load_probe, score
 
 from .progress import Progress
 from .project import Project

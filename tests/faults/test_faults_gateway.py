@@ -49,7 +49,7 @@ def states(side: Side) -> list[str]:
 
 async def queued_chat(gw, ag: Side, p: Side) -> None:
     await p.send({"type": "message", "id": "q0", "text": "temsilci istiyorum"})
-    await until(lambda: notices.QUEUED in p.texts("system"), what="queued notice")
+    await until(lambda: notices.QUEUED["tr"] in p.texts("system"), what="queued notice")
 
 
 async def claimed_chat(gw, ag: Side, p: Side) -> None:
@@ -187,7 +187,7 @@ async def test_all_agents_offline_with_chats_queued(start_gateway, fake_rasa):
     players = [await player(gw, pid, pid) for pid in ("P1001", "P1002")]
     for i, p in enumerate(players):
         await p.send({"type": "message", "id": f"w{i}", "text": "temsilci istiyorum"})
-        await until(lambda p=p: notices.QUEUED in p.texts("system"), what="queued")
+        await until(lambda p=p: notices.QUEUED["tr"] in p.texts("system"), what="queued")
         await p.send({"type": "message", "id": f"x{i}", "text": "acil lütfen"})
         await p.settle()
     await ag.close()

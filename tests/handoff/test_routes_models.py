@@ -51,7 +51,7 @@ def test_no_live_model_is_a_404(start_gateway: Any, tmp_path: Path) -> None:
 def test_the_editor_role_travels_with_the_login(seeded: Any) -> None:
     gw, _ = seeded
     r = httpx.post(f"{gw.url}/api/agents/login", json={"username": "deniz", "password": AGENT_PASSWORD})
-    assert r.json()["agent"] == {"username": "deniz", "display_name": "Deniz", "team": "içerik", "role": "editor"}
+    assert r.json()["agent"] == {"username": "deniz", "display_name": "Deniz", "team": "içerik", "role": "editor", "languages": ["tr"]}
     me = httpx.get(f"{gw.url}/api/agents/me", headers={"Authorization": f"Bearer {r.json()['token']}"}).json()
     assert me["role"] == "editor"
     agent = httpx.post(f"{gw.url}/api/agents/login", json={"username": "ayse", "password": AGENT_PASSWORD}).json()
