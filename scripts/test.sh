@@ -24,7 +24,7 @@ suite() {  # suite NAME PYTHON ARGS…
 
 suite contracts-py310 .venv-bot/bin/python -q tests/contracts
 suite contracts-py311 .venv-gw/bin/python  -q -p no:cacheprovider tests/contracts
-suite bot      .venv-bot/bin/python -q tests/bot tests/test_data.py
+suite bot      .venv-bot/bin/python -q tests/bot tests/scripts tests/test_data.py
 suite actions  .venv-bot/bin/python -q tests/actions
 suite nlu      .venv-bot/bin/python -q tests/nlu
 suite dialogue .venv-bot/bin/python -q tests/test_dialogue.py
