@@ -18,11 +18,10 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -32,13 +31,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.escalation import FRAUD_INTENT, FRAUD_INTENT_CONFIDENCE
 from bot.sparse import SparseModel
+from bot.sparse_component import SparseModelComponent
 from casinra_contracts.text import fold_words
 from casinra_contracts.topics import FRAUD_RISKS, RISKS
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-ARRAYS = "safety_detector.npz"
 NONE = "none"
 SAFETY = "safety"
 # Intents whose examples are neither clean counter-examples nor labelled with a risk.
@@ -69,7 +68,7 @@ def load_patterns(path: Path) -> List[Tuple[str, re.Pattern]]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SafetyDetector(GraphComponent):
+class SafetyDetector(SparseModelComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -83,30 +82,12 @@ class SafetyDetector(GraphComponent):
             "C": 30.0,
         }
 
+    ARRAYS = "safety_detector.npz"
+
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  arrays: Optional[Dict[str, np.ndarray]] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = SparseModel(arrays) if arrays else None
+        super().__init__(config, model_storage, resource, arrays)
         self._patterns: Optional[List[Tuple[str, re.Pattern]]] = None
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyDetector":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / ARRAYS, allow_pickle=False) as stored:
-                    arrays = {key: stored[key] for key in stored.files}
-        except (ValueError, FileNotFoundError):
-            logger.debug("SafetyDetector: no trained model in storage.")
-            arrays = None
-        return cls(config, model_storage, resource, arrays)
 
     def _path(self, key: str) -> Path:
         path = Path(self._config[key])
@@ -123,10 +104,7 @@ class SafetyDetector(GraphComponent):
             e.get(TEXT) for e in training_data.intent_examples
             if e.get(TEXT) and e.get(INTENT) not in NOT_COUNTER_EXAMPLES
         ] + not_safety
-        self._model = SparseModel.fit(texts + ordinary, labels + [NONE] * len(ordinary), self._config["C"])
-        with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / ARRAYS, **self._model.arrays)
-        return self._resource
+        return self._store(SparseModel.fit(texts + ordinary, labels + [NONE] * len(ordinary), self._config["C"]))
 
     # ------------------------------------------------------------------ prediction
     @property

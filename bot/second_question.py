@@ -14,22 +14,19 @@ import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
-import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.sparse import SparseModel
+from bot.sparse_component import SparseModelComponent
 from casinra_contracts.text import fold_words
 from casinra_contracts.topics import NEUTRAL_INTENTS
 
 logger = logging.getLogger(__name__)
 
-ARRAYS = "second_question.npz"
 SECONDARY_INTENT = "secondary_intent"
 SECONDARY_RESPONSE = "secondary_response"
 CUTS = re.compile(r"[,;.!?]+|\b(?:ve|ayrica|bir de|hem de|hem|ek olarak|bunun yaninda|bir sey daha|and|also)\b")
@@ -41,33 +38,12 @@ def clauses(text: str) -> List[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SecondQuestion(GraphComponent):
+class SecondQuestion(SparseModelComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"confidence": 0.4, "C": 20.0}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 arrays: Optional[Dict[str, np.ndarray]] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = SparseModel(arrays) if arrays else None
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SecondQuestion":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SecondQuestion":
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / ARRAYS, allow_pickle=False) as stored:
-                    arrays = {key: stored[key] for key in stored.files}
-        except (ValueError, FileNotFoundError):
-            arrays = None
-        return cls(config, model_storage, resource, arrays)
+    ARRAYS = "second_question.npz"
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = [], []
@@ -77,10 +53,7 @@ class SecondQuestion(GraphComponent):
                 labels.append(example.get(INTENT_RESPONSE_KEY) or example.get(INTENT))
         if len(set(labels)) < 2:
             return self._resource
-        self._model = SparseModel.fit(texts, labels, self._config["C"])
-        with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / ARRAYS, **self._model.arrays)
-        return self._resource
+        return self._store(SparseModel.fit(texts, labels, self._config["C"]))
 
     def second(self, text: str, intent: str, response: Optional[str]) -> Optional[Dict[str, Any]]:
         """The other question of a two-part message, given what the whole message was taken for."""
