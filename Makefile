@@ -73,8 +73,10 @@ report: $(MODEL) ## per-intent quality and confusion matrix of the current model
 	$(BOT_PY) -m bot.content report --model $(MODEL)
 
 .PHONY: bench
-bench: install $(MODEL) ## measure NLU quality, training time and parse latency (writes results/bench/)
-	$(BOT_PY) -m bot.bench
+bench: install $(MODEL) ## the system under load (python -m bench) and the NLU (bot/bench.py) → results/bench/, docs/bench.md; BENCH=--quick: a short system run only
+	.venv-gw/bin/python -m bench $(BENCH)
+	$(if $(filter --quick,$(BENCH)),,$(BOT_PY) -m bot.bench)
+	$(if $(filter --quick,$(BENCH)),,.venv-gw/bin/python -m bench.report)
 
 .PHONY: seed
 seed: install ## (re)create the demo back-office database of the stack (CASINRA_DB_URL, else var/$(PROFILE)/)

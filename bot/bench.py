@@ -1,8 +1,9 @@
-"""`make bench`: NLU quality, ablations, training time and parse latency.
+"""`make bench`, the NLU part: quality, ablations, safety escalation, training time and parse latency.
 
-Writes results/bench/bench.md and bench.json. Every figure is measured in this
-run on this machine; latency is also given as a ratio to a trivial endpoint of
-the same server, because absolute times on shared machines are noisy.
+Writes results/bench/nlu.json; `python -m bench.report` renders it with the system figures
+(`python -m bench`) into docs/bench.md. Every figure is measured in this run on this machine;
+latency is also given as a ratio to a trivial endpoint of the same server, because absolute times
+on shared machines are noisy.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Dict, List
 import requests
 import yaml
 
-from bot.evaluation import ModelParser, ascii_copy, load_heldout, load_probe, probe_report, score
+from bot.evaluation import ModelParser, ascii_copy, load_heldout, load_probe, probe_report, safety_report, score
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "bench"
@@ -54,7 +55,8 @@ def train(args: List[str], name: str, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def quality(model: Path, with_probe: bool) -> Dict[str, float]:
+def quality(model: Path, with_probe: bool, safety: Dict | None = None) -> Dict[str, float]:
+    """Held-out figures (and the probe's); with `safety` given, it is filled with the safety report."""
     parser = ModelParser(str(model))
     examples = load_heldout()
     plain = score(examples, parser.intents(e.text for e in examples))
@@ -69,6 +71,11 @@ def quality(model: Path, with_probe: bool) -> Dict[str, float]:
     if with_probe and PROBE.exists():
         probe = load_probe(PROBE)
         figures.update(probe_report(probe, parser.intents(e.text for e in probe)))
+    if safety is not None:
+        cache: Dict[str, dict] = {}
+        report = safety_report(lambda text: cache.setdefault(text, parser.parse(text)))
+        safety.update({k: v for k, v in report.items() if k not in ("missed", "false_alarms")})
+        safety["missed_n"], safety["false_alarms_n"] = len(report["missed"]), len(report["false_alarms"])
     return figures
 
 
@@ -130,46 +137,9 @@ def latency(model: Path, samples: int) -> Dict[str, float]:
 
 def write(figures: Dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
-    full = figures["models"]["full pipeline"]
-    lines = [
-        "# Casinra Destek — benchmark",
-        "",
-        f"Measured {figures['date']} on {figures['cpus']} CPU cores.",
-        "",
-        "## Held-out NLU quality (tests/nlu/heldout.yml, never trained on)",
-        "",
-        "| pipeline | macro-F1 | accuracy | ASCII-typed macro-F1 | drop |",
-        "|---|---|---|---|---|",
-    ]
-    for name, m in figures["models"].items():
-        lines.append(
-            f"| {name} | {m['heldout_macro_f1']:.3f} | {m['heldout_accuracy']:.3f} | "
-            f"{m['ascii_macro_f1']:.3f} | {m['ascii_drop']:+.3f} |"
-        )
-    if "human_handoff_recall" in full:
-        lines += [
-            "",
-            "## Multi3NLU++ probe (../shared/eval, evaluation only)",
-            "",
-            f"- human_handoff recall: **{full['human_handoff_recall']:.3f}** (n={full['human_handoff_recall_n']})",
-            f"- greet/thank/goodbye accuracy: **{full['smalltalk_accuracy']:.3f}** (n={full['smalltalk_accuracy_n']})",
-            f"- out-of-scope rows rejected: **{full['out_of_scope_rejected']:.3f}** (n={full['out_of_scope_rejected_n']})",
-        ]
-    lat = figures["latency"]
-    lines += [
-        "",
-        "## Time",
-        "",
-        f"- full training (NLU + dialogue, `rasa train --force`): **{figures['train_seconds']:.0f} s**",
-        f"- `/model/parse` latency over {lat['samples']} requests: p50 **{lat['parse_p50_ms']:.1f} ms**, "
-        f"p95 **{lat['parse_p95_ms']:.1f} ms** ({lat['parse_to_baseline_p50']:.1f}× the p50 of `/version`, "
-        f"{lat['baseline_p50_ms']:.1f} ms, in the same run)",
-    ]
-    lines += ["", "## Goals (issue 3), compared at full precision", "", "| figure | measured | goal | met |", "|---|---|---|---|"]
-    for label, value, goal, met in goals(figures):
-        lines.append(f"| {label} | {value:.4f} | {goal} | {'yes' if met else '**no**'} |")
-    (out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    figures["goals"] = [{"figure": label, "measured": value, "goal": goal, "met": met}
+                        for label, value, goal, met in goals(figures)]
+    (out / "nlu.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def goals(figures: Dict) -> List[tuple]:
@@ -180,6 +150,13 @@ def goals(figures: Dict) -> List[tuple]:
         ("ASCII-typed drop", full["ascii_drop"], "≤ 0.02", full["ascii_drop"] <= 0.02),
         ("full training, minutes", figures["train_seconds"] / 60, "≤ 5", figures["train_seconds"] <= 300),
     ]
+    safety = figures.get("safety")
+    if safety:  # issue 10
+        rows += [
+            ("safety recall", safety["recall"], "≥ 0.97", safety["recall"] >= 0.97),
+            ("safety false alarms on ordinary messages", safety["false_alarm_rate"], "≤ 0.02",
+             safety["false_alarm_rate"] <= 0.02),
+        ]
     if "human_handoff_recall" in full:
         rows += [
             ("probe human_handoff recall", full["human_handoff_recall"], "≥ 0.90", full["human_handoff_recall"] >= 0.90),
@@ -205,7 +182,8 @@ def main() -> None:
         ["train", "--force"], "full", models
     )
     print("evaluating …", flush=True)
-    figures["models"]["full pipeline"] = quality(models / "full.tar.gz", with_probe=True)
+    figures["safety"] = {}
+    figures["models"]["full pipeline"] = quality(models / "full.tar.gz", with_probe=True, safety=figures["safety"])
     if not args.skip_ablations:
         for i, (name, config) in enumerate(variant_configs(OUT).items()):
             if not (args.reuse_ablations and (models / f"ablation-{i}.tar.gz").exists()):
@@ -216,7 +194,7 @@ def main() -> None:
     print("measuring parse latency …", flush=True)
     figures["latency"] = latency(models / "full.tar.gz", args.samples)
     write(figures, OUT)
-    print((OUT / "bench.md").read_text(encoding="utf-8"))
+    print(json.dumps({g["figure"]: g["measured"] for g in figures["goals"]}, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

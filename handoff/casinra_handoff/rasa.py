@@ -63,9 +63,9 @@ class RasaClient:
     async def tracker(self, conversation_id: str) -> dict[str, Any]:
         return await self._api("tracker", "GET", f"/conversations/{conversation_id}/tracker")
 
-    async def ready(self) -> bool:
+    async def ready(self, timeout: httpx.Timeout | None = None) -> bool:
         """Rasa answers and has a model loaded (`GET /status`, authenticated)."""
-        data = await self._api("status", "GET", "/status")
+        data = await self._api("status", "GET", "/status", **({"timeout": timeout} if timeout is not None else {}))
         return isinstance(data, dict) and bool(data.get("model_file") or data.get("model_id"))
 
     async def ping(self) -> bool:

@@ -1,6 +1,11 @@
 """Readiness: every dependency a player's turn needs, checked at once, each within 2 seconds —
 Redis, the Rasa server (its model loaded), the action server (its open `/health`) and the
-back-office database."""
+back-office database.
+
+A Rasa or action server that takes the connection but answers late is busy, not down: it is shared
+by every gateway, so failing readiness for it would take every gateway out of the load balancer at
+once while the turns still get answered (slowly). It is named under `busy`; refused connections,
+error statuses and a Rasa without a model are failures."""
 from __future__ import annotations
 
 import asyncio
@@ -12,13 +17,27 @@ from sqlalchemy import text
 from .service import Gateway
 
 TIMEOUT_S = 2.0
+# an HTTP dependency's own limits, inside TIMEOUT_S, so that a late answer is told from a lost one
+HTTP_TIMEOUT = httpx.Timeout(1.5, connect=0.4)
 
 
-async def _within(check: Callable[[], Awaitable[bool]]) -> bool:
+BUSY = "busy"
+
+
+async def _within(check: Callable[[], Awaitable[bool]]) -> bool | str:
     try:
         return bool(await asyncio.wait_for(check(), TIMEOUT_S))
-    except Exception:
-        return False
+    except Exception as exc:
+        return BUSY if _late(exc) else False
+
+
+def _late(exc: BaseException | None) -> bool:
+    """The server took the connection and has not answered yet (a read or pool timeout)."""
+    while exc is not None:
+        if isinstance(exc, (httpx.ReadTimeout, httpx.PoolTimeout)):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def health_url(action_url: str) -> str:
@@ -27,12 +46,16 @@ def health_url(action_url: str) -> str:
     return (base[: -len("/webhook")] if base.endswith("/webhook") else base) + "/health"
 
 
-async def check(gw: Gateway) -> dict[str, bool]:
+async def check(gw: Gateway) -> dict[str, bool | str]:
+    """Each dependency → True (up), False (down) or BUSY (connected, answering late: counted up)."""
     async def redis() -> bool:
         return bool(await gw.redis.ping())
 
+    async def rasa() -> bool:
+        return await gw.rasa.ready(timeout=HTTP_TIMEOUT)
+
     async def actions() -> bool:
-        async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
             return (await client.get(health_url(gw.settings.action_url))).status_code == 200
 
     async def db() -> bool:
@@ -42,5 +65,5 @@ async def check(gw: Gateway) -> dict[str, bool]:
         return await asyncio.to_thread(select_one)
 
     names = ("redis", "rasa", "actions", "db")
-    results = await asyncio.gather(_within(redis), _within(gw.rasa.ready), _within(actions), _within(db))
+    results = await asyncio.gather(_within(redis), _within(rasa), _within(actions), _within(db))
     return dict(zip(names, results))

@@ -19,11 +19,15 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "a dependency is unreachable; `failing` names it"}})
 async def readyz(gw: GatewayDep) -> JSONResponse:
-    """Ready when Redis, Rasa (with its model), the action server and the back-office database answer."""
+    """Ready when Redis, Rasa (with its model), the action server and the back-office database answer;
+    a Rasa or action server that is connected but answering late is `busy` and still counts as up."""
     parts = await readiness.check(gw)
     failing = [name for name, up in parts.items() if not up]
-    return JSONResponse({"status": "unavailable" if failing else "ok", **parts, "failing": failing},
-                        status_code=503 if failing else 200)
+    busy = [name for name, up in parts.items() if up == readiness.BUSY]
+    body = {"status": "unavailable" if failing else "ok", **{k: bool(v) for k, v in parts.items()}, "failing": failing}
+    if busy:
+        body["busy"] = busy
+    return JSONResponse(body, status_code=503 if failing else 200)
 
 
 @router.get("/metrics", response_class=Response)

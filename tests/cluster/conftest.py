@@ -47,6 +47,7 @@ def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001
 def ports_free(offset: int) -> bool:
     for port in PROFILES[PROFILE].values():
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
             try:
                 sock.bind(("127.0.0.1", port + offset))
             except OSError:
