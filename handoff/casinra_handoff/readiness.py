@@ -55,8 +55,7 @@ async def check(gw: Gateway) -> dict[str, bool | str]:
         return await gw.rasa.ready(timeout=HTTP_TIMEOUT)
 
     async def actions() -> bool:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-            return (await client.get(health_url(gw.settings.action_url))).status_code == 200
+        return (await gw.checks.get(health_url(gw.settings.action_url), timeout=HTTP_TIMEOUT)).status_code == 200
 
     async def db() -> bool:
         def select_one() -> bool:

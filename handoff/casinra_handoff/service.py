@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 
+import httpx
 import redis.asyncio as aioredis
 from casinra_contracts.handoff import Handoff
 from casinra_contracts.pii import mask_text
@@ -77,6 +78,9 @@ class Gateway:
         self.background = Background()
         self.outbox = Outbox(redis, keys, orphan_after_s=settings.rasa_timeout_s + 15)
         self.quotas = Quotas(redis, keys, settings)
+        # readiness checks of the HTTP dependencies (readiness.py): one client for the process, as making
+        # one costs tens of milliseconds of blocked event loop (its TLS context), once a second per check
+        self.checks = httpx.AsyncClient()
 
     # ------------------------------------------------------------------ life cycle
     @classmethod
@@ -103,6 +107,7 @@ class Gateway:
             log.warning("outbox: liveness key not removed (redis unavailable)")
         await self.bus.disconnect()
         await self.rasa.aclose()
+        await self.checks.aclose()
         await self.redis.aclose()
         self.backoffice.dispose()
 

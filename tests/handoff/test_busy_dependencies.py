@@ -43,3 +43,40 @@ async def test_a_refusing_rasa_is_still_not_ready(start_gateway):
     gw = start_gateway(rasa_url="http://127.0.0.1:9")
     r = httpx.get(f"{gw.url}/readyz", timeout=10)
     assert r.status_code == 503 and "rasa" in r.json()["failing"] and "busy" not in r.json()
+
+
+async def test_readiness_makes_no_http_client_per_check(monkeypatch, fake_rasa):
+    """HAProxy asks every gateway for /readyz once a second; building an httpx client there blocked
+    the event loop for 40–100 ms each time (its TLS context): a relayed chat message waited behind it."""
+    from types import SimpleNamespace
+
+    from casinra_handoff import readiness
+    from casinra_handoff.rasa import RasaClient
+
+    class Redis:
+        async def ping(self):
+            return True
+
+    class Engine:
+        def connect(self):
+            raise RuntimeError("no database here")
+
+    rasa = RasaClient(fake_rasa.url, RASA_TOKEN, CHANNEL_SECRET)
+    checks = httpx.AsyncClient()
+    gw = SimpleNamespace(redis=Redis(), rasa=rasa, checks=checks, backoffice=SimpleNamespace(engine=Engine()),
+                         settings=SimpleNamespace(action_url=f"{fake_rasa.url}/webhook"))
+    made = []
+    original = httpx.AsyncClient.__init__
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", counting)
+    try:
+        for _ in range(3):
+            assert await readiness.check(gw) == {"redis": True, "rasa": True, "actions": True, "db": False}
+    finally:
+        await rasa.aclose()
+        await checks.aclose()
+    assert made == []
