@@ -16,7 +16,7 @@ from typing import Any
 
 from . import machine, report
 from .journeys import journeys
-from .relay import redis_baseline, relay
+from .relay import pooled_baseline, redis_baseline, relay
 from .sockets import idle_sockets
 from .stack import REPO, BenchStack, cpu_share
 from .stats import ratio
@@ -95,10 +95,13 @@ async def measure(stack: BenchStack, args: argparse.Namespace, results: dict[str
     results["replicas"] = replicas
 
     print("hand-off relay across two gateways …", flush=True)
+    base_s = min(args.relay_seconds, 30) / 2  # the baseline half before and half after the relay
+    before = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
     results["relay"] = await relay(stack.ws("gateway_a"), stack.http("gateway_b"), stack.ws("gateway_b"),
                                    env["CASINRA_JWT_SECRET"], env["CASINRA_DEMO_AGENT_PASSWORD"],
                                    chats=args.chats, seconds=args.relay_seconds, tabs=4)
-    results["relay"]["redis"] = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, min(args.relay_seconds, 30))
+    after = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
+    results["relay"]["redis"] = pooled_baseline([before, after], base_s * 2)
 
     print(f"{args.sockets} idle sockets on one gateway …", flush=True)
     results["sockets"] = await idle_sockets(stack.ws("gateway_a"), env["CASINRA_JWT_SECRET"], env["CASINRA_REDIS_URL"],
