@@ -23,7 +23,7 @@ SHARED_SCHEMA = {
     "agents": ["id", "username", "display_name", "password_hash", "team", "active", "role", "languages"],
     "audit_log": ["id", "at", "actor_type", "actor_id", "action", "target", "details"],
     "chat_transcripts": ["conversation_id", "player_id", "agent_username", "topic", "priority", "started_at",
-                         "resolved_at", "rating", "transcript"],
+                         "resolved_at", "transcript"],
 }
 
 

@@ -161,8 +161,7 @@ chat_transcripts = Table(
     Column("priority", String(16)),
     Column("started_at", UTCDateTime),
     Column("resolved_at", UTCDateTime),
-    Column("rating", Integer, nullable=True),
-    Column("transcript", Text),  # JSON
+    Column("transcript", Text),  # JSON; the rating is in `feedback`, stored once by the bot
 )
 
 # One row per hand-off an agent resolved (a conversation may have several): the times the figures

@@ -132,8 +132,13 @@ async def test_full_flow_across_two_processes_with_real_rasa(start_gateway):
     with engine.connect() as c:
         row = c.execute(select(schema.chat_transcripts)
                         .where(schema.chat_transcripts.c.conversation_id == cid)).mappings().one()
+        ratings = c.execute(select(schema.feedback)
+                            .where(schema.feedback.c.conversation_id == cid)).mappings().all()
     engine.dispose()
-    assert row["agent_username"] == "ayse" and row["rating"] == 5 and row["topic"] == "payments"
+    assert row["agent_username"] == "ayse" and row["topic"] == "payments"
+    # the clicked rating is stored once, by the bot, with the agent and the topic
+    assert [(r["kind"], r["score"], r["agent_username"], r["topic"], r["human"]) for r in ratings] == \
+        [("csat", 5, "ayse", "payments", True)]
     assert "tamam teşekkürler" in row["transcript"]
     for w in (ws, ag):
         await w.close()
