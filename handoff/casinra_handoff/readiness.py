@@ -19,8 +19,6 @@ from .service import Gateway
 TIMEOUT_S = 2.0
 # an HTTP dependency's own limits, inside TIMEOUT_S, so that a late answer is told from a lost one
 HTTP_TIMEOUT = httpx.Timeout(1.5, connect=0.4)
-
-
 BUSY = "busy"
 
 
