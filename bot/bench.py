@@ -146,7 +146,7 @@ def goals(figures: Dict) -> List[tuple]:
     """(figure, measured, goal, met) for each quality and time goal of the project."""
     full = figures["models"]["full pipeline"]
     rows = [
-        ("held-out macro-F1", full["heldout_macro_f1"], "≥ 0.93", full["heldout_macro_f1"] >= 0.93),
+        ("held-out macro-F1 (issue 10)", full["heldout_macro_f1"], "≥ 0.95", full["heldout_macro_f1"] >= 0.95),
         ("ASCII-typed drop", full["ascii_drop"], "≤ 0.02", full["ascii_drop"] <= 0.02),
         ("full training, minutes", figures["train_seconds"] / 60, "≤ 5", figures["train_seconds"] <= 300),
     ]

@@ -17,15 +17,14 @@ from typing import Iterator
 
 import pytest
 
+from tests.chromium import SHOTS, chromium
+
 try:  # the gateway's venv (.venv-gw) has Playwright; other interpreters skip this folder
     import playwright  # noqa: F401
 except ImportError:  # pragma: no cover
     collect_ignore_glob = ["test_*.py", "pages.py"]
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -93,16 +92,8 @@ def agent_password() -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator["Browser"]:  # noqa: F821
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class Dialogs:
