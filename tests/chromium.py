@@ -1,5 +1,6 @@
-"""Debian's Chromium under Playwright for every browser suite: one launch, one screenshot helper.
-Never `playwright install`; the suites skip with a clear reason when Chromium is missing."""
+"""Debian's Chromium (/usr/bin/chromium, from apt) under Playwright for every browser suite: one
+launch, one screenshot helper. No browser is downloaded; the suites skip with a clear reason when
+Chromium is missing."""
 from __future__ import annotations
 
 import os
