@@ -26,13 +26,12 @@ class Chat:
         self, cid: str, frame: F.MessageOut, *, visibility: str = "all", client_key: str | None = None,
         turn: str | None = None,
     ) -> tuple[int, bool]:
-        """Store a message and announce it; a repeated `client_key` returns the first seq, not new.
-        `turn`: the bot turn this message starts, recorded with it (`outbox.py`)."""
-        seq, new = await self.history.append(cid, frame, visibility=visibility, client_key=client_key, turn=turn)
+        """Store a message and announce it (one atomic step, `history.py`); a repeated `client_key`
+        returns the first seq, not new. `turn`: the bot turn this message starts, recorded with it
+        (`outbox.py`)."""
+        seq, new = await self.history.append(cid, frame, visibility=visibility, client_key=client_key, turn=turn,
+                                             announce_on=self.keys.ch_conv(cid))
         if new:
-            full = frame.model_copy(update={"seq": seq, "conversation_id": cid, "internal": visibility != "all"})
-            await self.publish(self.keys.ch_conv(cid), F.BusHistory(
-                type="history", conversation_id=cid, seq=seq, visibility=visibility, frame=full))  # type: ignore[arg-type]
             self.metrics.messages.labels(frame.sender if visibility == "all" else "note").inc()
         return seq, new
 

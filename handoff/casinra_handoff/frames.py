@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
 State = Literal["bot", "queued", "assigned", "resolved"]
 Sender = Literal["player", "bot", "agent", "system"]
@@ -257,12 +257,19 @@ class ReleasedOut(OutFrame):
 
 # ---------------------------------------------------------------- pub/sub (between replicas)
 class BusHistory(Frame):
-    """A history entry was appended (already has its seq)."""
+    """A history entry was appended; published by the append script itself (`history.py`), which
+    knows the seq: the frame inside gets it here when it comes without."""
     type: Literal["history"]
     conversation_id: str
     seq: int
     visibility: Literal["all", "agents"] = "all"
     frame: MessageOut
+
+    @model_validator(mode="after")
+    def _frame_seq(self) -> "BusHistory":
+        if self.frame.seq is None:
+            self.frame.seq = self.seq
+        return self
 
 
 class BusTyping(Frame):

@@ -1,7 +1,10 @@
 """Per-conversation history in a Redis stream; each entry gets the next `seq` atomically.
 
 Stream entry ids are `<seq>-1`, so `after_seq` replay is a plain XRANGE. A client id (the
-player's or agent's frame `id`) is processed at most once per conversation.
+player's or agent's frame `id`) is processed at most once per conversation. The append script also
+publishes the new entry to the conversation's channel (a `BusHistory` frame): stored and announced
+in one atomic step and one round trip, so a gateway that dies in between cannot store a message
+its subscribers never hear of.
 """
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from .frames import MessageOut
+from .frames import BusHistory, MessageOut
 from .keys import Keys
 
 # KEYS: seq counter, stream, client-id hash, conversation hash, outbox hash, outbox order zset
 # ARGV: data, visibility, client id ('' = none), ttl, pending bot turn ('' = none: a JSON object
-#       that gets the turn id "<cid>:<seq>" as its key in the outbox), conversation id, now
+#       that gets the turn id "<cid>:<seq>" as its key in the outbox), conversation id, now,
+#       channel to announce on ('' = none), the BusHistory JSON without its seq and leading "{"
 APPEND_LUA = """
 if ARGV[3] ~= '' then
   local seen = redis.call('HGET', KEYS[3], ARGV[3])
@@ -35,6 +39,9 @@ if ARGV[5] ~= '' then
   local turn = ARGV[6] .. ':' .. seq
   redis.call('HSET', KEYS[5], turn, ARGV[5])
   redis.call('ZADD', KEYS[6], ARGV[7], turn)
+end
+if ARGV[8] ~= '' then
+  redis.call('PUBLISH', ARGV[8], '{"seq":' .. seq .. ',' .. ARGV[9])
 end
 return seq
 """
@@ -56,19 +63,27 @@ class History:
 
     async def append(
         self, cid: str, frame: MessageOut, *, visibility: str = "all", client_key: str | None = None,
-        turn: str | None = None,
+        turn: str | None = None, announce_on: str | None = None,
     ) -> tuple[int, bool]:
         """Store `frame`; returns (seq, is_new). A repeated client_key returns the first seq.
 
         `turn` (an `outbox.PendingTurn` as JSON) is recorded as a pending bot turn in the same
-        atomic step, so a message is never acknowledged without it (`outbox.py`). The conversation
-        itself lives as long as its history from now on."""
+        atomic step, so a message is never acknowledged without it (`outbox.py`). A new entry is
+        published on the channel `announce_on` as a `BusHistory` frame. The conversation itself
+        lives as long as its history from now on."""
         data = frame.model_copy(update={"seq": None, "conversation_id": cid}).model_dump_json()
+        announcement = ""
+        if announce_on:
+            full = frame.model_copy(update={"seq": None, "conversation_id": cid, "internal": visibility != "all"})
+            # not validated: the seq is the script's to write
+            announcement = BusHistory.model_construct(type="history", conversation_id=cid, visibility=visibility,
+                                                      frame=full).model_dump_json(exclude={"seq"})[1:]
         res = int(
             await self._append(
                 keys=[self.k.seq(cid), self.k.stream(cid), self.k.client_ids(cid), self.k.conv(cid),
                       self.k.outbox, self.k.outbox_order],
-                args=[data, visibility, client_key or "", self.ttl, turn or "", cid, time.time()],
+                args=[data, visibility, client_key or "", self.ttl, turn or "", cid, time.time(),
+                      announce_on or "", announcement],
             )
         )
         return (abs(res), res > 0)

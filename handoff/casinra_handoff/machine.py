@@ -37,6 +37,11 @@ log = logging.getLogger("casinra.machine")
 NOT_ASSIGNED = {"agent": None, "agent_display": None, "assigned_at": None, "offline_since": None}
 
 
+def owns(agent: AgentIdentity, conv: Conversation | None) -> bool:
+    """Whether `conv` is assigned to `agent`: what lets the agent write in it."""
+    return conv is not None and conv.state == "assigned" and conv.agent == agent.username
+
+
 class HandoffMachine:
     def __init__(self, settings: Settings, state: StateStore, queue: Queue, presence: Presence, chat: Chat,
                  audit: Audit, archive: Archive, backoffice: BackOffice, metrics: Metrics) -> None:
@@ -198,9 +203,7 @@ class HandoffMachine:
     # ------------------------------------------------------------------ ownership
     async def owned(self, agent: AgentIdentity, cid: str) -> Conversation | None:
         conv = await self.state.get(cid)
-        if conv is None or conv.state != "assigned" or conv.agent != agent.username:
-            return None
-        return conv
+        return conv if owns(agent, conv) else None
 
     async def assigned_to(self, username: str) -> list[str]:
         out = []

@@ -8,6 +8,7 @@ that messages may have been lost (`pubsub.RESYNC`), they catch up from Redis.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
@@ -22,6 +23,7 @@ from .tasks import cancel
 from .views import Views
 
 log = logging.getLogger("casinra.pump")
+_parse_bus = functools.lru_cache(maxsize=256)(F.parse_bus)
 
 
 class StateFeed:
@@ -51,9 +53,11 @@ class StateFeed:
 
 
 def parse_bus(raw: str) -> Any:
-    """A typed bus frame, or None for one this version does not understand (logged, skipped)."""
+    """A typed bus frame, or None for one this version does not understand (logged, skipped).
+    Every local subscriber of a channel (an agent's console tabs) gets the same raw frame: it is
+    parsed once, and the frames are never changed after."""
     try:
-        return F.parse_bus(raw)
+        return _parse_bus(raw)
     except ValidationError:
         log.warning("unreadable bus frame skipped", extra={"size": len(raw)})
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Awaitable
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, WebSocket, status
 from fastapi.responses import FileResponse
@@ -24,6 +24,7 @@ from .pump import StateFeed, parse_bus, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
 from .sockets import CLOSE_TRY_AGAIN, Connection, receive_loop, resilient, serve
+from .state import Conversation
 from .tasks import cancel
 
 router = APIRouter(tags=["agents"])
@@ -234,7 +235,13 @@ class AgentSocket:
             await self.gw.presence.heartbeat(self.agent.username, self.conn_id)
             await asyncio.sleep(self.gw.settings.presence_heartbeat_s)
 
-    async def handle(self, frame: Any) -> F.ErrorOut | None:
+    def read_ahead(self, frame: Any) -> Awaitable[Conversation | None] | None:
+        """A message's or note's conversation, read while the frame is admitted."""
+        if isinstance(frame, (F.AgentMessageIn, F.NoteIn)):
+            return self.gw.state.get(frame.conversation_id)
+        return None
+
+    async def handle(self, frame: Any, conv: Conversation | None = None) -> F.ErrorOut | None:
         gw, agent = self.gw, self.agent
         if isinstance(frame, F.ClaimIn):
             err = await gw.machine.claim(agent, frame.conversation_id)
@@ -242,7 +249,7 @@ class AgentSocket:
                 await self.attach(frame.conversation_id)
             return err
         if isinstance(frame, (F.AgentMessageIn, F.NoteIn)):
-            return await gw.agent_says(agent, frame)
+            return await gw.agent_says(agent, frame, conv)
         if isinstance(frame, F.AgentTypingIn):
             return await gw.agent_typing(agent, frame.conversation_id, frame.state)
         if isinstance(frame, F.TransferIn):
@@ -276,7 +283,8 @@ class AgentSocket:
             await gw.chat.queue_changed()  # agents_online changed
             who = "agent:" + self.agent.username
             await receive_loop(self.conn, lambda raw: F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars),
-                               self.handle, admit=lambda frame: gw.quotas.frame(who, self.ip))
+                               self.handle, admit=lambda frame: gw.quotas.frame(who, self.ip),
+                               read_ahead=self.read_ahead)
         finally:
             await cancel(*tasks, *self.chats.values())
             with contextlib.suppress(Exception):  # best effort: Redis may be what ended the socket

@@ -94,8 +94,9 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                                               give_up_s=s.redis_retry_s), name=f"player-pump:{cid}")
             try:
                 await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
-                                   lambda frame: _handle(gw, conn, cid, frame),
-                                   admit=lambda frame: gw.quotas.frame(who, ip))
+                                   lambda frame, conv: _handle(gw, conn, cid, frame, conv),
+                                   admit=lambda frame: gw.quotas.frame(who, ip),
+                                   read_ahead=lambda frame: gw.state.get(cid))
             finally:
                 await cancel(events)
 
@@ -111,8 +112,10 @@ def parse_after_seq(raw: str | None) -> tuple[int, str | None]:
     return 0, raw
 
 
-async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame) -> F.ErrorOut | None:
-    conv = await gw.state.get(cid)
+async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame,
+                  conv: Conversation | None = None) -> F.ErrorOut | None:
+    """`conv`: the conversation as read while the frame was admitted (None: read it now)."""
+    conv = conv or await gw.state.get(cid)
     if conv is None:
         return F.error("not_found")
     if isinstance(frame, F.PlayerMessageIn):

@@ -28,7 +28,7 @@ from .canned import CannedTopic, load_canned
 from .chat import Chat
 from .history import History
 from .keys import Keys
-from .machine import HandoffMachine
+from .machine import HandoffMachine, owns
 from .metrics import Metrics
 from .outbox import Outbox, PendingTurn
 from .presence import Presence
@@ -178,10 +178,14 @@ class Gateway:
             await self.chat.typing(conv.id, "player", state)
 
     # ------------------------------------------------------------------ agent side
-    async def agent_says(self, agent: AgentIdentity, frame: F.AgentMessageIn | F.NoteIn) -> F.ErrorOut | None:
-        """A reply to the player, or an internal note only agents see."""
+    async def agent_says(self, agent: AgentIdentity, frame: F.AgentMessageIn | F.NoteIn,
+                         conv: Conversation | None = None) -> F.ErrorOut | None:
+        """A reply to the player, or an internal note only agents see. `conv`: the conversation if
+        already read (else it is read here)."""
         cid = frame.conversation_id
-        if await self.machine.owned(agent, cid) is None:
+        if conv is None or conv.id != cid:
+            conv = await self.state.get(cid)
+        if not owns(agent, conv):
             return F.error("not_assigned", ref=frame.id, conversation_id=cid)
         note = isinstance(frame, F.NoteIn)
         msg = F.MessageOut(sender="agent", text=frame.text, client_id=frame.id, ts=time.time(),

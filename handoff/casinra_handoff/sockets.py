@@ -33,6 +33,8 @@ CLOSE_POLICY, CLOSE_TRY_AGAIN, CLOSE_ERROR = 1008, 1013, 1011
 
 # admits a frame: None, or the error that refuses it (quotas beyond the connection, see quota.py)
 Admit = Callable[[Any], Awaitable[F.ErrorOut | None]]
+# what a handler reads first, read while the frame is admitted (None: nothing to read ahead)
+ReadAhead = Callable[[Any], Awaitable[Any] | None]
 
 
 class Connection:
@@ -197,20 +199,34 @@ async def resilient(conn: Connection, name: str, body: Callable[[bool], Awaitabl
 
 
 async def receive_loop(
-    conn: Connection, parse: Callable[[str | bytes | None], Any], handle: Callable[[Any], Awaitable[F.ErrorOut | None]],
-    admit: Admit | None = None,
+    conn: Connection, parse: Callable[[str | bytes | None], Any],
+    handle: Callable[[Any, Any], Awaitable[F.ErrorOut | None]], admit: Admit | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> None:
     """Every inbound frame: parsed (bad input → its error frame), rate limited (invalid frames count
     too; a flood ends the socket), ping answered, anything else admitted by the quotas and handled;
-    an error the handler returns is sent back. Ends on disconnect."""
+    an error the handler returns is sent back. Ends on disconnect.
+
+    `read_ahead(frame)` is what the handler would read first (the conversation): it runs while the
+    quotas are checked, one round trip instead of two, and reaches `handle` as its second argument
+    (None when there was nothing to read ahead or it failed: the handler reads for itself)."""
     while True:
         frame = parse(await conn.receive())
         invalid = isinstance(frame, F.ErrorOut)
         ref = frame.ref if invalid else getattr(frame, "id", None)
         light = isinstance(frame, LIGHT_FRAMES)
         limited = conn.rate_limited(LIGHT_COST if light else 1.0)
+        ahead: Any = None
         if limited is None and not light and admit is not None:  # invalid frames count here too
-            limited = await _safely(admit, frame, ref)
+            reading = None if invalid or read_ahead is None else read_ahead(frame)
+            task = asyncio.ensure_future(reading) if reading is not None else None
+            try:
+                limited = await _safely(admit, frame, ref)
+            except BaseException:
+                if task is not None:
+                    task.cancel()
+                raise
+            ahead = await _result(task)
         if limited is not None:
             if conn.strike():
                 conn.end("flood", CLOSE_POLICY)
@@ -223,8 +239,21 @@ async def receive_loop(
             await conn.send(frame)
         elif isinstance(frame, F.PingIn):
             await conn.send(F.PongOut())
-        elif err := await _safely(handle, frame, ref):
+        elif err := await _safely(lambda f: handle(f, ahead), frame, ref):
             await conn.send(err)
+
+
+async def _result(task: asyncio.Future[Any] | None) -> Any:
+    """A read-ahead's value, or None when it failed (its error is the handler's to meet)."""
+    if task is None:
+        return None
+    try:
+        return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    except Exception:  # noqa: BLE001 — the handler reads again and meets the error itself
+        return None
 
 
 async def _safely(call: Callable[[Any], Awaitable[F.ErrorOut | None]], frame: Any, ref: str | None) -> F.ErrorOut | None:

@@ -7,7 +7,7 @@ import pytest
 import redis.asyncio as aioredis
 from casinra_contracts.handoff import Handoff
 
-from casinra_handoff.frames import MessageOut
+from casinra_handoff.frames import BusHistory, MessageOut, parse_bus
 from casinra_handoff.history import History, ReplayCursor
 from casinra_handoff.keys import Keys
 from casinra_handoff.presence import Presence
@@ -47,6 +47,25 @@ async def test_history_client_id_once(r, keys):
     assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, True)
     assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, False)
     assert len(await h.read("c2")) == 1
+
+
+async def test_an_append_is_stored_and_announced_in_one_step(r, keys):
+    h = History(r, keys, 60)
+    channel = keys.ch_conv("c9")
+    sub = r.pubsub()
+    await sub.subscribe(channel)
+    await sub.get_message(timeout=1)  # the subscribe confirmation
+    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == (1, True)
+    assert await h.append("c9", msg("not", "agent"), visibility="agents", announce_on=channel) == (2, True)
+    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == (1, False)
+    got = []
+    while (m := await sub.get_message(ignore_subscribe_messages=True, timeout=0.5)) is not None:
+        got.append(parse_bus(m["data"]))
+    await sub.aclose()
+    # a repeat is announced no more than it is stored; the seq is written by the script
+    assert [(ev.seq, ev.frame.seq, ev.visibility, ev.frame.internal, ev.frame.text) for ev in got] == [
+        (1, 1, "all", False, "selam"), (2, 2, "agents", True, "not")]
+    assert all(isinstance(ev, BusHistory) and ev.conversation_id == "c9" == ev.frame.conversation_id for ev in got)
 
 
 async def test_concurrent_appends_get_unique_ordered_seqs(r, keys):
