@@ -45,6 +45,19 @@ async def current_agent(gw: GatewayDep, token: BearerToken) -> AgentIdentity:
 CurrentAgent = Annotated[AgentIdentity, Depends(current_agent)]
 
 
+def role_guard(role: str, refusal: str) -> object:
+    """A dependency alias: the signed-in agent whose role is `role`, else 403 with `refusal`."""
+    async def signed_in_as(agent: CurrentAgent) -> AgentIdentity:
+        if agent.role != role:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, refusal)
+        return agent
+    return Annotated[AgentIdentity, Depends(signed_in_as)]
+
+
+CurrentSupervisor = role_guard("supervisor", "Bu bölüm yalnızca süpervizörler içindir.")
+CurrentEditor = role_guard("editor", "Bu bölüm yalnızca içerik editörleri içindir.")
+
+
 def require_demo(settings: SettingsDep) -> None:
     if not settings.demo:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")

@@ -13,8 +13,7 @@ from starlette.requests import HTTPConnection
 
 from . import promotion
 from .content import ContentError, ContentService
-from .deps import CurrentAgent, GatewayDep, SettingsDep
-from .auth import AgentIdentity
+from .deps import CurrentEditor, GatewayDep, SettingsDep
 from .registry import content_id
 
 router = APIRouter(tags=["models"])
@@ -25,15 +24,6 @@ def get_content(conn: HTTPConnection) -> ContentService:
 
 
 ContentDep = Annotated[ContentService, Depends(get_content)]
-
-
-async def current_editor(agent: CurrentAgent) -> AgentIdentity:
-    if agent.role != "editor":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Bu bölüm yalnızca içerik editörleri içindir.")
-    return agent
-
-
-CurrentEditor = Annotated[AgentIdentity, Depends(current_editor)]
 
 
 def refuse(exc: ContentError) -> HTTPException:

@@ -7,12 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from casinra_contracts.timezone import ISTANBUL
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import HTMLResponse, Response
 from starlette.requests import HTTPConnection
 
-from .auth import AgentIdentity
-from .deps import CurrentAgent, GatewayDep
+from .deps import CurrentSupervisor, GatewayDep
 from .figures import compute, load
 from .live import Live
 from .reports import parse_week, render_html, render_pdf, weekly_figures
@@ -22,15 +21,6 @@ DAY = r"^\d{4}-\d{2}-\d{2}$"
 WEEK = r"^(last|\d{4}-W\d{1,2}|\d{4}-\d{2}-\d{2})$"
 MAX_DAYS = 366
 YEARS = (2000, 2100)  # a period outside these is a mistake (and date arithmetic would overflow)
-
-
-async def current_supervisor(agent: CurrentAgent) -> AgentIdentity:
-    if agent.role != "supervisor":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Bu bölüm yalnızca süpervizörler içindir.")
-    return agent
-
-
-CurrentSupervisor = Annotated[AgentIdentity, Depends(current_supervisor)]
 
 
 def get_live(conn: HTTPConnection) -> Live:
