@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
-from casinra_contracts.stack import PROFILES
+from casinra_contracts.stack import PROFILES, port_free
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSTACK = REPO / "scripts" / "devstack.py"
@@ -57,7 +57,7 @@ class BenchStack:
     def start(self) -> None:
         if (self.state / "pids.json").exists():
             self.devstack("stop", timeout=120)
-        busy = [f"{name} :{self.port(name)}" for name in PROFILES[PROFILE] if not _free(self.port(name))]
+        busy = [f"{name} :{self.port(name)}" for name in PROFILES[PROFILE] if not port_free(self.port(name))]
         if busy:
             raise SystemExit(f"the bench profile's ports are taken: {', '.join(busy)}")
         shutil.rmtree(self.state, ignore_errors=True)  # a fresh stack: empty Redis, new database, the build's model
@@ -168,13 +168,3 @@ def cpu_share(before: dict[str, float], after: dict[str, float], wall_s: float) 
     shares = {name: round((after.get(name, 0) - before.get(name, 0)) / wall_s, 2) for name in after}
     shares["total"] = round(sum(shares.values()), 2)
     return shares
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is no obstacle
-        try:
-            sock.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False

@@ -12,11 +12,12 @@ import json
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional
+
+from casinra_contracts.stack import port_free
 
 from .evaluation import model_id
 from .progress import Progress
@@ -31,14 +32,9 @@ TEST_PORTS = (6391, 5155, 5105, 8100)
 
 def free_offset() -> int:
     for offset in OFFSETS:
-        if all(_free(port + offset) for port in TEST_PORTS):
+        if all(port_free(port + offset) for port in TEST_PORTS):
             return offset
     raise RuntimeError("Yolculuk yığını için boş port bulunamadı.")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _stack_env(state: Path, offset: int, model: Path) -> Dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
@@ -40,6 +41,18 @@ ENV_HINT = 'export the stack\'s environment first: eval "$(make -s env)" (or sta
 
 class MissingSecret(RuntimeError):
     """A secret is neither in the environment nor in the local stack's secrets file."""
+
+
+def port_free(port: int) -> bool:
+    """Whether a server could bind `port` on loopback now (as the servers bind: a socket in
+    TIME_WAIT is no obstacle)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def repo_root() -> Path:

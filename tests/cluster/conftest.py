@@ -11,7 +11,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from casinra_contracts.stack import PROFILES
+from casinra_contracts.stack import PROFILES, port_free
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSTACK = REPO / "scripts" / "devstack.py"
@@ -45,14 +44,7 @@ def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001
 
 
 def ports_free(offset: int) -> bool:
-    for port in PROFILES[PROFILE].values():
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
-            try:
-                sock.bind(("127.0.0.1", port + offset))
-            except OSError:
-                return False
-    return True
+    return all(port_free(port + offset) for port in PROFILES[PROFILE].values())
 
 
 def alive(pid: int) -> bool:

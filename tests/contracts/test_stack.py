@@ -29,3 +29,13 @@ def test_secrets_come_from_env_or_the_stack_file_never_a_default(tmp_path, monke
     (tmp_path / "var" / "dev" / "secrets.json").write_text(json.dumps({"CASINRA_JWT_SECRET": "from-file"}))
     assert stack.secret("CASINRA_JWT_SECRET", env) == "from-file"
     assert stack.secret("CASINRA_JWT_SECRET", {**env, "CASINRA_JWT_SECRET": "from-env"}) == "from-env"
+
+
+def test_port_free_tells_a_bound_port_from_a_free_one():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert not stack.port_free(port)
+    assert stack.port_free(port)
