@@ -16,6 +16,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 
+def without_playwright(*globs: str) -> list[str]:
+    """A browser folder's `collect_ignore_glob`: its files in an interpreter without Playwright
+    (the bot's environment), nothing in the gateway's."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return list(globs)
+    return []
+
+
 @contextmanager
 def chromium() -> Iterator["Browser"]:  # noqa: F821
     from playwright.sync_api import sync_playwright

@@ -17,12 +17,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.chromium import SHOTS, chromium
+from tests.chromium import SHOTS, chromium, without_playwright
 
-try:  # the gateway's venv (.venv-gw) has Playwright; other interpreters skip this folder
-    import playwright  # noqa: F401
-except ImportError:  # pragma: no cover
-    collect_ignore_glob = ["test_*.py", "pages.py"]
+collect_ignore_glob = without_playwright("test_*.py", "pages.py")  # the bot's environment skips this folder
 
 ROOT = Path(__file__).resolve().parents[2]
 XSS = "<img src=x onerror=alert(1)>"

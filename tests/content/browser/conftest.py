@@ -6,12 +6,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.chromium import chromium, shot  # noqa: F401 (shot: the tests import it from here)
+from tests.chromium import chromium, shot, without_playwright  # noqa: F401 (shot: the tests import it from here)
 
-try:  # the gateway's environment has Playwright; the bot's skips this folder
-    import playwright  # noqa: F401
-except ImportError:  # pragma: no cover
-    collect_ignore_glob = ["test_*.py"]
+collect_ignore_glob = without_playwright("test_*.py")  # the bot's environment skips this folder
 
 
 @pytest.fixture(scope="session")
