@@ -8,13 +8,16 @@ It does not depend on one keyword or on the intent classifier's top intent:
   no pickle). A strong risk score always escalates; a moderate one escalates unless the intent
   classifier is confident that the message is an ordinary request; self-harm has a lower bar;
 - exact phrases in `bot/safety_patterns.yml` (regular expressions over folded text) always count;
+  the trained model keeps the patterns it was trained with;
 - a message the intent classifier puts under `report_fraud` counts as a fraud risk.
 
 A hit is written to the message as `safety = {risk, score, source, phrase}`; the intent is left as
 the classifier said. `bot.policy.ConversationPolicy` turns every hit into an urgent escalation.
+Both files are part of the component's training fingerprint: changing either retrains it.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -57,14 +60,23 @@ def load_examples(path: Path) -> Tuple[Dict[str, List[str]], List[str]]:
 
 def load_patterns(path: Path) -> List[Tuple[str, re.Pattern]]:
     """`bot/safety_patterns.yml` → [(risk, compiled pattern over folded text), …]."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_patterns(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_patterns(text: str, source: str) -> List[Tuple[str, re.Pattern]]:
+    data = yaml.safe_load(text) or {}
     patterns = []
     for risk, expressions in data.items():
         if risk not in RISKS:
-            raise ValueError(f"{path}: unknown risk '{risk}' (known: {', '.join(RISKS)})")
+            raise ValueError(f"{source}: unknown risk '{risk}' (known: {', '.join(RISKS)})")
         for expression in expressions or []:
             patterns.append((risk, re.compile(fold_words(expression))))
     return patterns
+
+
+def _resolve(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else ROOT / path
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -83,15 +95,27 @@ class SafetyDetector(SparseModelComponent):
         }
 
     ARRAYS = "safety_detector.npz"
+    PATTERNS = "safety_patterns.yml"
+    TEXTS = (PATTERNS,)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The examples and patterns are read from files, not given by Rasa's graph: without their
+        digest in the fingerprint, Rasa's training cache would keep a detector trained on old ones."""
+        merged = {**cls.get_default_config(), **config}
+        digest = hashlib.sha256()
+        for key in ("examples_file", "patterns_file"):
+            path = _resolve(merged[key])
+            digest.update(path.read_bytes() if path.is_file() else b"")
+        return digest.hexdigest()
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 arrays: Optional[Dict[str, np.ndarray]] = None) -> None:
-        super().__init__(config, model_storage, resource, arrays)
+                 arrays: Optional[Dict[str, np.ndarray]] = None, texts: Optional[Dict[str, str]] = None) -> None:
+        super().__init__(config, model_storage, resource, arrays, texts)
         self._patterns: Optional[List[Tuple[str, re.Pattern]]] = None
 
     def _path(self, key: str) -> Path:
-        path = Path(self._config[key])
-        return path if path.is_absolute() else ROOT / path
+        return _resolve(self._config[key])
 
     # ------------------------------------------------------------------ training
     def train(self, training_data: TrainingData) -> Resource:
@@ -104,13 +128,19 @@ class SafetyDetector(SparseModelComponent):
             e.get(TEXT) for e in training_data.intent_examples
             if e.get(TEXT) and e.get(INTENT) not in NOT_COUNTER_EXAMPLES
         ] + not_safety
-        return self._store(SparseModel.fit(texts + ordinary, labels + [NONE] * len(ordinary), self._config["C"]))
+        patterns = self._path("patterns_file").read_text(encoding="utf-8")
+        self._patterns = parse_patterns(patterns, str(self._path("patterns_file")))  # a bad one fails the training
+        model = SparseModel.fit(texts + ordinary, labels + [NONE] * len(ordinary), self._config["C"])
+        return self._store(model, {self.PATTERNS: patterns})
 
     # ------------------------------------------------------------------ prediction
     @property
     def patterns(self) -> List[Tuple[str, re.Pattern]]:
+        """The patterns the model was trained with (an untrained detector: the file's)."""
         if self._patterns is None:
-            self._patterns = load_patterns(self._path("patterns_file"))
+            stored = self._texts.get(self.PATTERNS)
+            self._patterns = (parse_patterns(stored, "the model's safety_patterns.yml") if stored is not None
+                              else load_patterns(self._path("patterns_file")))
         return self._patterns
 
     def probabilities(self, text: str) -> Dict[str, float]:

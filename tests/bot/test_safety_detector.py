@@ -35,3 +35,44 @@ def test_a_sparse_model_round_trips_as_arrays():
     again = SparseModel(dict(model.arrays))
     assert again.probabilities("hesabım çalındı") == model.probabilities("hesabım çalındı")
     assert max(model.probabilities("HESABIM CALINDI").items(), key=lambda kv: kv[1])[0] == "risk"
+
+
+def _files(tmp_path, pattern):
+    examples, patterns = tmp_path / "safety.yml", tmp_path / "patterns.yml"
+    examples.write_text("safety:\n  account_takeover:\n    - biri hesabıma girmiş\n    - şifremi ben değiştirmedim\n"
+                        "not_safety:\n    - şifremi unuttum\n", encoding="utf-8")
+    patterns.write_text(f"account_takeover:\n  - {pattern}\n", encoding="utf-8")
+    return {"examples_file": str(examples), "patterns_file": str(patterns)}
+
+
+def test_a_change_to_the_examples_or_patterns_retrains_the_detector(tmp_path):
+    from bot.safety_detector import SafetyDetector
+
+    config = _files(tmp_path, "hesabim calindi")
+    before = SafetyDetector.fingerprint_addon(config)
+    assert SafetyDetector.fingerprint_addon(config) == before
+    (tmp_path / "patterns.yml").write_text("account_takeover:\n  - hesabima el konuldu\n", encoding="utf-8")
+    after_patterns = SafetyDetector.fingerprint_addon(config)
+    (tmp_path / "safety.yml").write_text("safety:\n  account_takeover:\n    - yeni bir örnek\n", encoding="utf-8")
+    assert len({before, after_patterns, SafetyDetector.fingerprint_addon(config)}) == 3
+
+
+def test_the_model_keeps_the_patterns_it_was_trained_with(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.safety_detector import SafetyDetector
+
+    config = _files(tmp_path, "hesabim calindi")
+    (tmp_path / "model").mkdir()
+    storage, context = LocalModelStorage(tmp_path / "model"), ExecutionContext(GraphSchema({}), "test")
+    data = TrainingData([Message.build(text=t, intent="greet") for t in ("merhaba", "iyi günler", "selam")])
+    resource = SafetyDetector.create(config, storage, Resource("safety"), context).train(data)
+    # the working tree's patterns change after training: the model still has its own
+    (tmp_path / "patterns.yml").write_text("account_takeover:\n  - iyi gunler\n", encoding="utf-8")
+    loaded = SafetyDetector.load(config, storage, resource, context)
+    assert loaded.detect("HESABIM ÇALINDI")["source"] == "pattern"
+    assert [p.pattern for _, p in loaded.patterns] == ["hesabim calindi"]
