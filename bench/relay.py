@@ -21,10 +21,13 @@ from .stats import summary
 PERIOD_S = 1.25  # each side of each chat writes once per period: under 1/s per player socket
 
 
-async def _reader(ws: Any, on_frame) -> None:  # noqa: ANN001
+async def _reader(ws: Any, on_frame, parse: bool = True) -> None:  # noqa: ANN001
+    """Every frame to `on_frame` with its arrival time; parsed only where it is looked at (the load
+    generator shares its event loop with every socket it measures)."""
     try:
         async for raw in ws:
-            on_frame(json.loads(raw), time.perf_counter())
+            at = time.perf_counter()
+            on_frame(json.loads(raw) if parse else raw, at)
     except Exception:  # noqa: BLE001 — the socket closed: the run is over
         pass
 
@@ -42,24 +45,27 @@ async def relay(player_ws: str, agent_http: str, agent_ws: str, jwt_secret: str,
     login = httpx.post(f"{agent_http}/api/agents/login", json={"username": "ayse", "password": agent_password}, timeout=10)
     login.raise_for_status()
     token = login.json()["token"]
-    frames: list[list[dict]] = [[] for _ in range(tabs)]
+    frames: list[dict] = []  # the first tab's (the one measured)
+    other_tab_errors = [0]
     sent_at: dict[str, float] = {}
     to_agent: list[float] = []
     to_player: list[float] = []
 
-    def on_agent(i: int):  # noqa: ANN202
-        def handle(frame: dict, at: float) -> None:
-            frames[i].append(frame)
-            if i == 0 and frame.get("type") == "message" and frame.get("sender") == "player":
-                key = frame.get("client_id")
-                if key in sent_at:
-                    to_agent.append((at - sent_at.pop(key)) * 1000)
-        return handle
+    def on_agent(frame: dict, at: float) -> None:
+        frames.append(frame)
+        if frame.get("type") == "message" and frame.get("sender") == "player":
+            key = frame.get("client_id")
+            if key in sent_at:
+                to_agent.append((at - sent_at.pop(key)) * 1000)
+
+    def on_other_tab(raw: str, at: float) -> None:
+        if '"type":"error"' in raw:
+            other_tab_errors[0] += 1
 
     agents = []
     for i in range(tabs):
         ws = await connect(f"{agent_ws}/ws/agent?token={token}", open_timeout=10)
-        agents.append((ws, asyncio.create_task(_reader(ws, on_agent(i)))))
+        agents.append((ws, asyncio.create_task(_reader(ws, on_agent) if i == 0 else _reader(ws, on_other_tab, parse=False))))
     players: list[tuple[Any, str]] = []
     readers = []
     seen: dict[int, list[dict]] = {}
@@ -85,7 +91,7 @@ async def relay(player_ws: str, agent_http: str, agent_ws: str, jwt_secret: str,
         await _until(lambda n=n: any(f.get("state") == "queued" for f in seen[n]), 60, f"chat {n} queued")
         await agents[0][0].send(json.dumps({"type": "claim", "conversation_id": cid}))
         await _until(lambda cid=cid: any(f.get("type") == "conversation" and f.get("conversation_id") == cid
-                                         for f in frames[0]), 30, f"chat {n} claimed")
+                                         for f in frames), 30, f"chat {n} claimed")
     await asyncio.sleep(1.0)
 
     async def player_side(n: int, ws: Any) -> None:
@@ -110,7 +116,7 @@ async def relay(player_ws: str, agent_http: str, agent_ws: str, jwt_secret: str,
     await asyncio.gather(*(player_side(n, ws) for n, (ws, _) in enumerate(players)),
                          *(agent_side(n, cid) for n, (_, cid) in enumerate(players)))
     await asyncio.sleep(1.0)
-    errors = sum(1 for f in frames[0] if f.get("type") == "error") + sum(
+    errors = sum(1 for f in frames if f.get("type") == "error") + other_tab_errors[0] + sum(
         1 for fs in seen.values() for f in fs if f.get("type") == "error")
     for ws, cid in players:
         await agents[0][0].send(json.dumps({"type": "resolve", "conversation_id": cid}))
