@@ -115,7 +115,8 @@ def parse_after_seq(raw: str | None) -> tuple[int, str | None]:
 async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame,
                   conv: Conversation | None = None) -> F.ErrorOut | None:
     """`conv`: the conversation as read while the frame was admitted (None: read it now)."""
-    conv = conv or await gw.state.get(cid)
+    if conv is None:
+        conv = await gw.state.get(cid)
     if conv is None:
         return F.error("not_found")
     if isinstance(frame, F.PlayerMessageIn):
