@@ -2,7 +2,7 @@
 run, written to results/bench/system.json and rendered with the NLU figures into docs/bench.md.
 
 Bounded: at most 100 concurrent players of 5 turns each per phase (3 minutes at most; four rounds
-per path and level), 20 relayed chats for 40 s, 2,000 idle sockets; loopback only, on the bench
+per path and level), 20 relayed chats for 60 s, 2,000 idle sockets; loopback only, on the bench
 profile's own ports (plus CASINRA_PORT_OFFSET, in CASINRA_STATE_DIR when set). `--quick` is a
 development run (results/bench/system-quick.json, docs untouched)."""
 from __future__ import annotations
@@ -143,7 +143,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--players", type=int, nargs="+", default=[10, 50, 100])
     parser.add_argument("--chats", type=int, default=20)
-    parser.add_argument("--relay-seconds", type=float, default=40.0)
+    parser.add_argument("--relay-seconds", type=float, default=60.0,
+                        help="how long both sides of the relayed chats write (60 s: about 960 messages each way, enough for a p99)")
     parser.add_argument("--sockets", type=int, default=2000)
     parser.add_argument("--no-journeys", dest="journeys", action="store_false",
                         help="skip the journeys (tests/journeys) through the stack")
