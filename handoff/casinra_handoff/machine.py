@@ -37,11 +37,6 @@ log = logging.getLogger("casinra.machine")
 NOT_ASSIGNED = {"agent": None, "agent_display": None, "assigned_at": None, "offline_since": None}
 
 
-def owns(agent: AgentIdentity, conv: Conversation | None) -> bool:
-    """Whether `conv` is assigned to `agent`: what lets the agent write in it."""
-    return conv is not None and conv.state == "assigned" and conv.agent == agent.username
-
-
 class HandoffMachine:
     def __init__(self, settings: Settings, state: StateStore, queue: Queue, presence: Presence, chat: Chat,
                  audit: Audit, archive: Archive, backoffice: BackOffice, metrics: Metrics) -> None:
@@ -201,9 +196,13 @@ class HandoffMachine:
         return released
 
     # ------------------------------------------------------------------ ownership
-    async def owned(self, agent: AgentIdentity, cid: str) -> Conversation | None:
-        conv = await self.state.get(cid)
-        return conv if owns(agent, conv) else None
+    async def owned(self, agent: AgentIdentity, cid: str, known: Conversation | None = None) -> Conversation | None:
+        """The conversation when it is assigned to `agent`; `known`: it as already read (e.g. while
+        the frame was admitted), else it is read now."""
+        conv = known if known is not None and known.id == cid else await self.state.get(cid)
+        if conv is None or conv.state != "assigned" or conv.agent != agent.username:
+            return None
+        return conv
 
     async def assigned_to(self, username: str) -> list[str]:
         out = []

@@ -28,7 +28,7 @@ from .canned import CannedTopic, load_canned
 from .chat import Chat
 from .history import History
 from .keys import Keys
-from .machine import HandoffMachine, owns
+from .machine import HandoffMachine
 from .metrics import Metrics
 from .outbox import Outbox, PendingTurn
 from .presence import Presence
@@ -183,9 +183,7 @@ class Gateway:
         """A reply to the player, or an internal note only agents see. `conv`: the conversation if
         already read (else it is read here)."""
         cid = frame.conversation_id
-        if conv is None or conv.id != cid:
-            conv = await self.state.get(cid)
-        if not owns(agent, conv):
+        if await self.machine.owned(agent, cid, conv) is None:
             return F.error("not_assigned", ref=frame.id, conversation_id=cid)
         note = isinstance(frame, F.NoteIn)
         msg = F.MessageOut(sender="agent", text=frame.text, client_id=frame.id, ts=time.time(),

@@ -248,10 +248,7 @@ async def _result(task: asyncio.Future[Any] | None) -> Any:
     if task is None:
         return None
     try:
-        return await task
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
+        return await task  # a cancellation of this loop reaches the task it awaits
     except Exception:  # noqa: BLE001 — the handler reads again and meets the error itself
         return None
 
