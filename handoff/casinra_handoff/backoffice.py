@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,6 +30,16 @@ DEMO_AGENTS = [  # username, display name, team, role
     ("selin", "Selin", "yönetim", "supervisor"),
 ]
 DEMO_LANGUAGES = {"ayse": "tr,en", "burak": "tr,de"}  # the others serve in Turkish
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    actor_type: str  # "agent" or "system"
+    actor_id: str | None
+    action: str
+    target: str | None
+    details: dict[str, Any]
 
 
 def _utc(epoch: float | None) -> datetime | None:
@@ -86,13 +97,13 @@ class BackOffice:
         return [dict(r) for r in rows]
 
     # ------------------------------------------------------------------ audit, archive, rating
-    def audit(self, actor_type: str, actor_id: str | None, action: str, target: str | None,
-              details: dict[str, Any] | None = None) -> None:
+    def audit_many(self, records: list[AuditRecord]) -> None:
+        """Audit records in one transaction, personal data in their details masked."""
         with self.engine.begin() as c:
-            c.execute(insert(audit_log).values(
-                at=datetime.now(timezone.utc), actor_type=actor_type, actor_id=actor_id, action=action,
-                target=target, details=json.dumps(mask(details or {}), ensure_ascii=False),
-            ))
+            c.execute(insert(audit_log), [
+                dict(at=r.at, actor_type=r.actor_type, actor_id=r.actor_id, action=r.action, target=r.target,
+                     details=json.dumps(mask(r.details), ensure_ascii=False))
+                for r in records])
 
     def archive(self, *, conversation_id: str, player_id: str | None, agent_username: str | None,
                 topic: str | None, priority: str | None, started_at: float | None, resolved_at: float,

@@ -105,6 +105,7 @@ class Gateway:
             await self.outbox.leave()
         except Exception:
             log.warning("outbox: liveness key not removed (redis unavailable)")
+        await self.audit.close()
         await self.bus.disconnect()
         await self.rasa.aclose()
         await self.checks.aclose()
@@ -191,7 +192,7 @@ class Gateway:
         seq, new = await self.chat.add(cid, msg, visibility="agents" if note else "all", client_key="a:" + frame.id)
         if new:
             details = {"seq": seq} if note else {"seq": seq, "chars": len(frame.text)}
-            await self.audit(agent, "note" if note else "message", cid, **details)
+            self.audit.soon(agent, "note" if note else "message", cid, **details)  # written within WINDOW_S
         return None
 
     async def agent_typing(self, agent: AgentIdentity, cid: str, state: bool) -> F.ErrorOut | None:
