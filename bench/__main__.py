@@ -23,6 +23,7 @@ from .sockets import idle_sockets
 from .stack import REPO, BenchStack, cpu_share
 from .stats import ratio
 from .turns import SCRIPT, Direct, Phase, ThroughGateway, calibrate
+from .wake import wake_probe
 
 OUT = REPO / "results" / "bench"
 PHASE_LIMIT_S = 180.0
@@ -98,10 +99,14 @@ async def measure(stack: BenchStack, args: argparse.Namespace, results: dict[str
 
     print("hand-off relay across two gateways …", flush=True)
     base_s = min(args.relay_seconds, 30) / 2  # the baseline half before and half after the relay
+    # how late a sleeping process wakes, next to the baseline and next to the relay (its set-up included)
+    quiet = asyncio.create_task(wake_probe(base_s))
     before = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
+    busy = asyncio.create_task(wake_probe(args.relay_seconds + 5))
     results["relay"] = await relay(stack.ws("gateway_a"), stack.http("gateway_b"), stack.ws("gateway_b"),
                                    env["CASINRA_JWT_SECRET"], env["CASINRA_DEMO_AGENT_PASSWORD"],
                                    chats=args.chats, seconds=args.relay_seconds, tabs=4)
+    results["relay"]["wake"] = {"baseline": await quiet, "relay": await busy}
     after = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
     results["relay"]["redis"] = pooled_baseline([before, after], base_s * 2)
 

@@ -111,6 +111,16 @@ def system(s: dict[str, Any]) -> list[str]:
         f"| raw Redis PUBLISH → receive | {raw['n']} | {_f(raw.get('p50_ms'), 2)} | {_f(raw.get('p95_ms'), 2)} | "
         f"{_f(raw.get('p99_ms'), 2)} | {_f(raw.get('max_ms'), 2)} | {raw['lost']} |",
     ]
+    if wake := rl.get("wake"):
+        q, b = wake["baseline"], wake["relay"]
+        lines += [
+            "",
+            "The machine's own floor: a separate process sleeping on a 5-ms timer woke late by "
+            f"p99 {_f(q.get('p99_ms'), 2)} / p99.9 {_f(q.get('p999_ms'), 2)} / max {_f(q.get('max_ms'), 2)} ms "
+            f"during the baseline and by p99 {_f(b.get('p99_ms'), 2)} / p99.9 {_f(b.get('p999_ms'), 2)} / "
+            f"max {_f(b.get('max_ms'), 2)} ms during the relay. A relayed message waits for about six such "
+            "wake-ups in four processes (the load generator, two gateways, Redis); the baseline's for two, in two.",
+        ]
     k = s["sockets"]
     lines += [
         "",

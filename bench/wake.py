@@ -1,0 +1,36 @@
+"""How late a sleeping process wakes on this machine: a 5-ms timer, again and again, run as its own
+process next to a measured phase. Every hop of the relay is such a wake-up, so its tail bounds how
+short the relay's tail can be on this machine."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .stats import percentile, summary
+
+TICK_S = 0.005
+
+
+def probe(seconds: float) -> dict[str, Any]:
+    late: list[float] = []
+    end = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < end:
+        time.sleep(TICK_S)
+        late.append((time.perf_counter() - start - TICK_S) * 1000)
+    return {"tick_ms": TICK_S * 1000, **summary(late), "p999_ms": round(percentile(late, 99.9), 2) if late else None}
+
+
+async def wake_probe(seconds: float) -> dict[str, Any]:
+    """The probe in a process of its own for `seconds`: how late its wake-ups were, in ms."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.wake", str(seconds),
+                                                stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
+    out, _ = await proc.communicate()
+    return json.loads(out)
+
+
+if __name__ == "__main__":
+    print(json.dumps(probe(float(sys.argv[1]))))
