@@ -9,7 +9,6 @@ the back-office stored.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -19,9 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backoffice.repository import BackOfficeUnavailable
 from actions.backoffice.service import ask
 from actions.identity import player_id_of
-from casinra_contracts import topics
+from casinra_contracts import scores, topics
 from casinra_contracts.handoff import EXTERNAL_HANDOFF_RESOLVED, rating_buttons
-from casinra_contracts.text import fold_words
 
 PENDING_SLOT = "feedback_pending"  # "nps" while the 0–10 question waits for its answer
 REPLIES = {
@@ -40,56 +38,13 @@ NOT_STORED = ("Üzgünüm, puanınızı şu anda sistemimize kaydedemedim. Birka
               "görüşünüz bizim için önemli.")
 ANYTHING_ELSE = "Başka bir konuda yardımcı olabilir miyim?"
 
-NUMBER_WORDS = {"sifir": 0, "bir": 1, "iki": 2, "uc": 3, "dort": 4, "bes": 5, "alti": 6, "yedi": 7, "sekiz": 8,
-                "dokuz": 9, "on": 10, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_OUT_OF = re.compile(r"(\d+)\s*(?:uzerinden|ustunden|out of)\s*(\d+)|(\d+)\s*/\s*(\d+)")
-_TOKENS = re.compile(r"[a-z]+|\d+")
-
 
 def nps_buttons() -> List[Dict[str, str]]:
     return [{"title": str(n), "payload": f'/rate{{"nps":"{n}"}}'} for n in range(11)]
 
 
-def _numbers(folded: str) -> List[int]:
-    """Numbers written as digits or words ("4", "dört"); "bir" counts only when nothing else does
-    (it is also the indefinite article: "bir yıldız daha")."""
-    found: List[int] = []
-    words: List[int] = []
-    for token in _TOKENS.findall(folded):
-        if token.isdigit():
-            found.append(int(token))
-        elif token in NUMBER_WORDS:
-            (words if token in ("bir", "one") else found).append(NUMBER_WORDS[token])
-    return found or words
-
-
-def parse_score(text: str, scale: int) -> Optional[int]:
-    """The score a player typed on a 1–5 (``scale=5``) or 0–10 (``scale=10``) scale, else None.
-
-    "10 üzerinden 8" and "8/10" name their scale: only the asked one counts. Otherwise exactly one
-    distinct number must be written, within the scale."""
-    folded = fold_words(text or "")
-    lowest = 1 if scale == 5 else 0
-    match = _OUT_OF.search(folded)
-    if match:
-        if match.group(1):  # "X üzerinden Y": X is the scale
-            of, value = int(match.group(1)), int(match.group(2))
-        else:  # "Y/X"
-            value, of = int(match.group(3)), int(match.group(4))
-        return value if of == scale and lowest <= value <= scale else None
-    numbers = set(_numbers(folded))
-    if len(numbers) != 1:
-        return None
-    value = numbers.pop()
-    return value if lowest <= value <= scale else None
-
-
 def entity_value(tracker: Tracker, name: str) -> Optional[str]:
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == name and entity.get("value") is not None:
-            return str(entity["value"])
-    return None
+    return scores.entity_value((tracker.latest_message or {}).get("entities"), name)
 
 
 def last_resolution(tracker: Tracker) -> Optional[Dict[str, Optional[str]]]:
@@ -118,12 +73,9 @@ def conversation_topic(tracker: Tracker) -> Optional[str]:
 
 
 def typed_or_clicked(tracker: Tracker, entity: str, scale: int) -> Optional[int]:
-    """A clicked button's entity, else the typed text parsed on the scale."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    if text.startswith("/"):  # a button payload: its entity is the answer
-        raw = entity_value(tracker, entity)
-        return parse_score(raw, scale) if raw is not None else None
-    return parse_score(text, scale)
+    """A clicked button's entity, else the typed text parsed on the scale (casinra_contracts.scores)."""
+    message = tracker.latest_message or {}
+    return scores.clicked_or_typed(message.get("text") or "", message.get("entities"), entity, scale)
 
 
 class ActionStoreRating(Action):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
 from casinra_contracts.pii import mask_text, name_parts
+from casinra_contracts.scores import csat_of_turn
 from casinra_contracts.text import fold_words
 
 from .checks import key
@@ -94,18 +94,6 @@ def _names(metadata: Optional[dict], player_names: Dict[str, str]) -> List[str]:
     return names
 
 
-def _rating(parse: dict, text: str) -> Optional[int]:
-    """The 1–5 score of a `rate` turn: its `rating` entity (the buttons), else a lone digit typed."""
-    for entity in parse.get("entities") or []:
-        if entity.get("entity") == "rating":
-            try:
-                return int(str(entity.get("value")).strip())
-            except ValueError:
-                return None
-    typed = re.findall(r"(?<![\d.,])([1-5])(?![\d.,])", text)
-    return int(typed[0]) if len(typed) == 1 else None
-
-
 def turns_from_tracker(conversation: str, events: List[dict], player_names: Dict[str, str]) -> List[Turn]:
     """One Turn per player message, with what the bot did until the next one (texts masked)."""
     turns: List[Turn] = []
@@ -128,7 +116,7 @@ def turns_from_tracker(conversation: str, events: List[dict], player_names: Dict
             turns.append(Turn(conversation, float(event.get("timestamp") or 0), mask_text(text, names),
                               intent=intent.get("name"), confidence=float(intent.get("confidence") or 0),
                               ranking=ranking, retrieval=retrieval, safety=parse.get("safety"),
-                              rating=_rating(parse, text) if intent.get("name") == "rate" else None))
+                              rating=csat_of_turn(parse, text) if intent.get("name") == "rate" else None))
         elif not turns:
             continue
         elif kind == "action" and event.get("name") not in (None, "action_listen"):

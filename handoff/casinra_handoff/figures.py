@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ import redis.asyncio as aioredis
 from casinra_contracts import topics
 from casinra_contracts.backoffice import sla
 from casinra_contracts.backoffice.schema import chat_handoffs, conversation_facts, feedback, ticket_events, tickets
+from casinra_contracts.scores import csat_of_turn
 from casinra_contracts.text import fold_words
 from casinra_contracts.timezone import ISTANBUL
 from sqlalchemy import insert, select, update
@@ -46,7 +46,6 @@ FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "act
 HANDOFF_INTENTS = {"human_handoff"}
 LOW_RATING = 2
 REPHRASE = 0.5  # share of words in common (folded) with the previous message
-_DIGIT = re.compile(r"(?<![\d.,/])([0-9]|10)(?![\d.,/])")
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -111,17 +110,6 @@ class ConversationFacts:
         return not self.handed_off and not self.turns[-1].fallback
 
 
-def _rating(parse: dict, text: str) -> int | None:
-    for e in parse.get("entities") or []:
-        if e.get("entity") in ("rating", "nps"):
-            try:
-                return int(str(e.get("value")).strip())
-            except ValueError:
-                return None
-    found = _DIGIT.findall(text)
-    return int(found[0]) if len(found) == 1 else None
-
-
 def facts_from_tracker(cid: str, events: list[dict]) -> ConversationFacts | None:
     """A tracker's player turns, each with what the bot did until the next one; None without any."""
     turns: list[Turn] = []
@@ -136,7 +124,7 @@ def facts_from_tracker(cid: str, events: list[dict]) -> ConversationFacts | None
                 continue
             text = event.get("text") or ""
             turns.append(Turn(float(event.get("timestamp") or 0), text, intent,
-                              rating=_rating(parse, text) if intent == "rate" else None,
+                              rating=csat_of_turn(parse, text) if intent == "rate" else None,
                               safety=bool(parse.get("safety"))))
         elif not turns:
             continue
