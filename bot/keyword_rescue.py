@@ -11,9 +11,15 @@ Runs after the FallbackClassifier. Two kinds of phrases live in
   player who writes "çekimim gelmedi, bir temsilciyle görüşmek istiyorum" has
   asked for a person, whatever the rest of the message is about. A negation
   right after the phrase ("… bağlanmak istemiyorum") cancels it.
+
+The phrases file is read when the model is trained and stored in the model (its digest is part of
+the component's fingerprint, so a changed file retrains it): a promoted or rolled-back model
+rescues with the phrases it was measured with, whatever the working tree holds.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +32,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from casinra_contracts.text import fold
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_KEYWORDS = Path(__file__).with_name("rescue_keywords.yml")
+STORED = "rescue_keywords.yml"  # the phrases as trained, in the model
 FALLBACK = "nlu_fallback"
 NEGATION_WINDOW = 30  # characters after an explicit phrase searched for a negation
 
@@ -54,8 +64,12 @@ class Rule:
 
 
 def load_rules(path: Path) -> List[Rule]:
-    """`{intent: {max_words, patterns, explicit, negation, keep}}` → rules."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_rules(path.read_text(encoding="utf-8"))
+
+
+def parse_rules(source: str) -> List[Rule]:
+    """`{intent: {max_words, patterns, explicit, negation, keep}}` (YAML) → rules."""
+    data = yaml.safe_load(source) or {}
     rules = []
     for intent, spec in data.items():
         negation = re.compile(fold(spec["negation"])) if spec.get("negation") else None
@@ -84,31 +98,59 @@ def rescue(text: str, rules: List[Rule], predicted: str = FALLBACK) -> Optional[
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class KeywordRescue(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"keywords_file": str(DEFAULT_KEYWORDS)}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._config = config
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The phrases file is not given by Rasa's graph: without its digest in the fingerprint,
+        Rasa's training cache would keep the phrases of an earlier training."""
+        path = Path({**cls.get_default_config(), **config}["keywords_file"])
+        return hashlib.sha256(path.read_bytes() if path.is_file() else b"").hexdigest()
+
+    def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
+                 resource: Optional[Resource] = None, source: Optional[str] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._source = source  # the phrases as trained (None: not trained, read from the file)
         self._rules: Optional[List[Rule]] = None
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "KeywordRescue":
-        return cls(config)
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "KeywordRescue":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "KeywordRescue":
+        source = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                source = (directory / STORED).read_text(encoding="utf-8")
+        except (ValueError, FileNotFoundError):
+            logger.warning("KeywordRescue: the model holds no phrases, reading %s", config.get("keywords_file"))
+        return cls(config, model_storage, resource, source)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Keep the phrases file in the model (checked by parsing it now)."""
+        source = Path(self._config["keywords_file"]).read_text(encoding="utf-8")
+        self._rules = parse_rules(source)
+        self._source = source
+        assert self._model_storage is not None and self._resource is not None
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / STORED).write_text(source, encoding="utf-8")
+        return self._resource
 
     @property
     def rules(self) -> List[Rule]:
         if self._rules is None:
-            self._rules = load_rules(Path(self._config["keywords_file"]))
+            self._rules = (parse_rules(self._source) if self._source is not None
+                           else load_rules(Path(self._config["keywords_file"])))
         return self._rules
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -67,3 +67,37 @@ def test_the_original_prediction_is_kept_in_the_output():
     KeywordRescue(KeywordRescue.get_default_config()).process([message])
     assert message.get("intent")["name"] == "human_handoff"
     assert message.get("rescued_from") == "withdrawal_status"
+
+
+def _phrases(tmp_path, phrase):
+    path = tmp_path / "rescue.yml"
+    path.write_text(f"human_handoff:\n  patterns:\n    - {phrase}\n", encoding="utf-8")
+    return {"keywords_file": str(path)}
+
+
+def test_a_change_to_the_phrases_retrains_the_component(tmp_path):
+    config = _phrases(tmp_path, "insan istiyorum")
+    before = KeywordRescue.fingerprint_addon(config)
+    assert KeywordRescue.fingerprint_addon(config) == before
+    _phrases(tmp_path, "temsilci lazim")
+    assert KeywordRescue.fingerprint_addon(config) != before
+
+
+def test_the_model_keeps_the_phrases_it_was_trained_with(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    config = _phrases(tmp_path, "insan istiyorum")
+    (tmp_path / "model").mkdir()
+    storage, context = LocalModelStorage(tmp_path / "model"), ExecutionContext(GraphSchema({}), "test")
+    resource = KeywordRescue.create(config, storage, Resource("rescue"), context).train(TrainingData())
+    # the working tree's phrases change after training: the model still rescues with its own
+    _phrases(tmp_path, "temsilci lazim")
+    loaded = KeywordRescue.load(config, storage, resource, context)
+    message = Message.build(text="İNSAN İSTİYORUM")
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.2}, add_to_output=True)
+    loaded.process([message])
+    assert message.get("intent")["name"] == "human_handoff"
+    assert [r.pattern.pattern for r in loaded.rules] == ["insan istiyorum"]
