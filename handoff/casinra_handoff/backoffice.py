@@ -15,7 +15,7 @@ from casinra_contracts.backoffice import migrate
 from casinra_contracts.backoffice.engine import make_engine
 from casinra_contracts.backoffice.players import Players
 from casinra_contracts.backoffice.schema import agents, audit_log, chat_handoffs, chat_transcripts, metadata
-from casinra_contracts.pii import mask
+from casinra_contracts.pii import mask, mask_text
 from sqlalchemy import inspect, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -98,11 +98,12 @@ class BackOffice:
 
     # ------------------------------------------------------------------ audit, archive, rating
     def audit_many(self, records: list[AuditRecord]) -> None:
-        """Audit records in one transaction, personal data in their details masked."""
+        """Audit records in one transaction, personal data in their details masked (a value JSON
+        cannot hold is written as its masked text: one odd detail must not lose the batch)."""
         with self.engine.begin() as c:
             c.execute(insert(audit_log), [
                 dict(at=r.at, actor_type=r.actor_type, actor_id=r.actor_id, action=r.action, target=r.target,
-                     details=json.dumps(mask(r.details), ensure_ascii=False))
+                     details=json.dumps(mask(r.details), ensure_ascii=False, default=lambda v: mask_text(str(v))))
                 for r in records])
 
     def archive(self, *, conversation_id: str, player_id: str | None, agent_username: str | None,

@@ -65,6 +65,17 @@ async def test_an_awaited_record_is_written_on_return_with_its_masked_details(ba
     await audit.close()
 
 
+async def test_a_detail_json_cannot_hold_is_written_as_masked_text(backoffice):
+    audit = Audit(backoffice, window_s=0.01)
+    await audit(AYSE, "export", "c_1", when=object(), iban=b"TR330006100519786457841326")
+    audit.soon(AYSE, "message", "c_2")
+    await audit.close()
+    assert [r[1] for r in rows(backoffice)] == ["c_1", "c_2"]
+    with backoffice.engine.connect() as c:
+        details = c.execute(select(schema.audit_log.c.details)).scalars().first()
+    assert "object at" in details and "TR330006100519786457841326" not in details
+
+
 async def test_a_failed_write_is_retried(backoffice, monkeypatch):
     monkeypatch.setattr(audit_module, "RETRY_S", 0.05)
     spy = Counting(backoffice)
