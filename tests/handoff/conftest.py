@@ -41,6 +41,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_block(*offsets: int) -> int:
+    """A free port P with P + each offset free too. A port derived from a free one (the demo mailbox's
+    port + 25) is in the range Linux gives outgoing connections, so it may be taken by one."""
+    for _ in range(200):
+        port = free_port()
+        held = []
+        try:
+            for offset in offsets:
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port + offset))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError(f"no free port with offsets {offsets}")
+
+
 def wait_port(port: int, timeout: float = 15.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -199,7 +219,7 @@ def start_gateway(redis_url: str, fake_rasa: FakeRasa, backoffice_url: str, tmp_
     procs: list[GatewayProc] = []
 
     def start(prefix: str | None = None, rasa_url: str | None = None, db_url: str | None = None,
-              real: bool = False, **env: str) -> GatewayProc:
+              real: bool = False, port: int | None = None, **env: str) -> GatewayProc:
         """real=True: talk to the real Rasa and back-office of the running stack (its CASINRA_* env)."""
         if real:
             env = {"CASINRA_RASA_TOKEN": os.environ.get("CASINRA_RASA_TOKEN", ""),
@@ -208,7 +228,7 @@ def start_gateway(redis_url: str, fake_rasa: FakeRasa, backoffice_url: str, tmp_
             db_url = os.environ.get("CASINRA_DB_URL") or db_url
         action_url = os.environ.get("CASINRA_ACTION_URL", "") if real else f"{rasa_url or fake_rasa.url}/webhook"
         prefix = prefix or "t" + uuid.uuid4().hex[:10]
-        port = free_port()
+        port = port or free_port()
         full_env = {
             **os.environ,
             "CASINRA_STATE_DIR": str(tmp_path / "state"),

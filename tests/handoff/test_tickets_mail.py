@@ -18,7 +18,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from .conftest import REPO, agent_login, free_port, seed_backoffice
+from .conftest import REPO, agent_login, free_port, free_port_block, seed_backoffice
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 BOT_PY = REPO / ".venv-bot" / "bin" / "python"
@@ -212,14 +212,14 @@ def test_the_demo_mailbox_keeps_the_mails_and_answers_as_the_player(start_gatewa
     listens for replies on port + 26; /mailbox shows them and answers as the player."""
     db = tmp_path / "backoffice.db"
     seed_backoffice(f"sqlite:///{db}")
-    gw = start_gateway(db_url=f"sqlite:///{db}", CASINRA_MAIL_POLL_S="0.2")
+    gw = start_gateway(db_url=f"sqlite:///{db}", port=free_port_block(25, 26), CASINRA_MAIL_POLL_S="0.2")
     reference = open_ticket_as_the_bot(db, "P1001", "ahmet@example.com", "Bonus yüklenmedi")
     folder = tmp_path / "state" / "mailbox"
     deadline = time.time() + 15
     while time.time() < deadline and not list(folder.glob("*.eml")):
         time.sleep(0.2)
     kept = list(folder.glob("*.eml"))
-    assert len(kept) == 1 and reference in kept[0].read_text()
+    assert len(kept) == 1 and reference in kept[0].read_text(), gw.log.read_text()[-3000:]
     page = httpx.get(f"{gw.url}/mailbox", timeout=10)
     assert page.status_code == 200 and f"[{reference}] Bonus yüklenmedi" in page.text
     r = httpx.post(f"{gw.url}/mailbox/{kept[0].name}/reply", data={"text": "Ekran görüntüsünü ekledim."},
