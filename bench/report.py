@@ -121,6 +121,11 @@ def system(s: dict[str, Any]) -> list[str]:
             f"max {_f(b.get('max_ms'), 2)} ms during the relay. A relayed message waits for about six such "
             "wake-ups in four processes (the load generator, two gateways, Redis); the baseline's for two, in two.",
         ]
+        if q.get("stolen_pct") is not None and b.get("stolen_pct") is not None:
+            lines[-1] += (f" The hypervisor took {_f(q['stolen_pct'], 2)} % of this virtual machine's CPU time "
+                          f"during the baseline and {_f(b['stolen_pct'], 2)} % during the relay (`steal`): a vCPU "
+                          "taken away stalls every process on it at once, and a message that takes longer is "
+                          "more likely to meet such a stall.")
     k = s["sockets"]
     lines += [
         "",
