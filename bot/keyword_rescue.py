@@ -133,7 +133,8 @@ class KeywordRescue(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 source = (directory / STORED).read_text(encoding="utf-8")
         except (ValueError, FileNotFoundError):
-            logger.warning("KeywordRescue: the model holds no phrases, reading %s", config.get("keywords_file"))
+            logger.warning("KeywordRescue: the model holds no phrases, reading %s",
+                           {**cls.get_default_config(), **config}["keywords_file"])
         return cls(config, model_storage, resource, source)
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -56,7 +56,7 @@ class Audit:
     def _put(self, agent: AgentIdentity | None, action: str, target: str | None, details: dict[str, Any],
              done: asyncio.Future[None] | None) -> bool:
         actor = agent.username if agent else "gateway"
-        log.info("audit", extra={"actor": agent.username if agent else "system", "action": action, "target": target})
+        log.info("audit", extra={"actor": actor, "action": action, "target": target})
         if len(self._waiting) >= CAPACITY:
             log.error("audit record dropped: the back office is not keeping up", extra={"action": action})
             return False
