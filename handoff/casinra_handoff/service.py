@@ -79,7 +79,7 @@ class Gateway:
         self.outbox = Outbox(redis, keys, orphan_after_s=settings.rasa_timeout_s + 15)
         self.quotas = Quotas(redis, keys, settings)
         # readiness checks of the HTTP dependencies (readiness.py): one client for the process, as making
-        # one costs tens of milliseconds of blocked event loop (its TLS context), once a second per check
+        # one costs tens of milliseconds of blocked event loop (its TLS context), at every check
         self.checks = httpx.AsyncClient()
 
     # ------------------------------------------------------------------ life cycle

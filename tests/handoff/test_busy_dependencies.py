@@ -46,7 +46,7 @@ async def test_a_refusing_rasa_is_still_not_ready(start_gateway):
 
 
 async def test_readiness_makes_no_http_client_per_check(monkeypatch, fake_rasa):
-    """HAProxy asks every gateway for /readyz once a second; building an httpx client there blocked
+    """HAProxy asks every gateway for /readyz every 2 s; building an httpx client there blocked
     the event loop for 40–100 ms each time (its TLS context): a relayed chat message waited behind it."""
     from types import SimpleNamespace
 
