@@ -106,10 +106,15 @@ class KeywordRescue(GraphComponent):
         return {"keywords_file": str(DEFAULT_KEYWORDS)}
 
     @classmethod
+    def keywords_file(cls, config: Dict[Text, Any]) -> Path:
+        """The phrases file `config` names, else the default one."""
+        return Path({**cls.get_default_config(), **config}["keywords_file"])
+
+    @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """The phrases file is not given by Rasa's graph: without its digest in the fingerprint,
         Rasa's training cache would keep the phrases of an earlier training."""
-        path = Path({**cls.get_default_config(), **config}["keywords_file"])
+        path = cls.keywords_file(config)
         return hashlib.sha256(path.read_bytes() if path.is_file() else b"").hexdigest()
 
     def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
@@ -133,13 +138,12 @@ class KeywordRescue(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 source = (directory / STORED).read_text(encoding="utf-8")
         except (ValueError, FileNotFoundError):
-            logger.warning("KeywordRescue: the model holds no phrases, reading %s",
-                           {**cls.get_default_config(), **config}["keywords_file"])
+            logger.warning("KeywordRescue: the model holds no phrases, reading %s", cls.keywords_file(config))
         return cls(config, model_storage, resource, source)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Keep the phrases file in the model (checked by parsing it now)."""
-        source = Path(self._config["keywords_file"]).read_text(encoding="utf-8")
+        source = self.keywords_file(self._config).read_text(encoding="utf-8")
         self._rules = parse_rules(source)
         self._source = source
         assert self._model_storage is not None and self._resource is not None
@@ -151,7 +155,7 @@ class KeywordRescue(GraphComponent):
     def rules(self) -> List[Rule]:
         if self._rules is None:
             self._rules = (parse_rules(self._source) if self._source is not None
-                           else load_rules(Path(self._config["keywords_file"])))
+                           else load_rules(self.keywords_file(self._config)))
         return self._rules
 
     def process(self, messages: List[Message]) -> List[Message]:
