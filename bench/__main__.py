@@ -18,15 +18,15 @@ import uvloop
 
 from . import machine, report
 from .journeys import journeys
-from .relay import pooled_baseline, redis_baseline, relay
+from .relay import RelayedChats, RedisPair, interleaved
 from .sockets import idle_sockets
 from .stack import REPO, BenchStack, cpu_share
 from .stats import ratio
 from .turns import SCRIPT, Direct, Phase, ThroughGateway, calibrate
-from .wake import wake_probe
 
 OUT = REPO / "results" / "bench"
 PHASE_LIMIT_S = 180.0
+RELAY_SLICES = 10  # the relay in 10 slices, the baseline in 11, taking turns
 
 
 ORDERS = [("direct", "gateway"), ("gateway", "direct"), ("gateway", "direct"), ("direct", "gateway")]
@@ -98,17 +98,13 @@ async def measure(stack: BenchStack, args: argparse.Namespace, results: dict[str
     results["replicas"] = replicas
 
     print("hand-off relay across two gateways …", flush=True)
-    base_s = min(args.relay_seconds, 30) / 2  # the baseline half before and half after the relay
-    # how late a sleeping process wakes, next to the baseline and next to the relay (its set-up included)
-    quiet = asyncio.create_task(wake_probe(base_s))
-    before = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
-    busy = asyncio.create_task(wake_probe(args.relay_seconds + 5))
-    results["relay"] = await relay(stack.ws("gateway_a"), stack.http("gateway_b"), stack.ws("gateway_b"),
-                                   env["CASINRA_JWT_SECRET"], env["CASINRA_DEMO_AGENT_PASSWORD"],
-                                   chats=args.chats, seconds=args.relay_seconds, tabs=4)
-    results["relay"]["wake"] = {"baseline": await quiet, "relay": await busy}
-    after = await redis_baseline(env["CASINRA_REDIS_URL"], args.chats, base_s)
-    results["relay"]["redis"] = pooled_baseline([before, after], base_s * 2)
+    # the baseline takes turns with the relay in short slices: both meet the same machine
+    relayed = await RelayedChats.open(stack.ws("gateway_a"), stack.http("gateway_b"), stack.ws("gateway_b"),
+                                      env["CASINRA_JWT_SECRET"], env["CASINRA_DEMO_AGENT_PASSWORD"],
+                                      chats=args.chats, tabs=4)
+    baseline = await RedisPair.open(env["CASINRA_REDIS_URL"], args.chats)
+    results["relay"] = await interleaved(relayed, baseline, args.relay_seconds, min(args.relay_seconds, 30),
+                                         slices=RELAY_SLICES)
 
     print(f"{args.sockets} idle sockets on one gateway …", flush=True)
     results["sockets"] = await idle_sockets(stack.ws("gateway_a"), env["CASINRA_JWT_SECRET"], env["CASINRA_REDIS_URL"],

@@ -96,9 +96,12 @@ def system(s: dict[str, Any]) -> list[str]:
         f"{rl['chats']} chats, players on gateway_a and their agent on gateway_b ({rl['agent_tabs']} console "
         f"tabs), each side of each chat writing every {rl['period_s']} s for {_f(rl['seconds'], 0)} s. The "
         f"baseline: PUBLISH on one Redis connection → the message on a subscribed one, {raw['channels']} "
-        f"channels at the same pace, from the same load generator, "
-        f"{'half before and half after the relay, pooled' if raw.get('runs', 1) > 1 else 'after the relay'} "
-        f"(the shared machine drifts). Error frames during the run: {rl['errors']}.",
+        f"channels at the same pace, from the same load generator, for {_f(raw['seconds'], 0)} s. "
+        + (f"The two took turns in short slices ({raw['slices']} of the baseline, {rl['slices']} of the relay, "
+           "starting and ending with the baseline), so that both met the same machine: on shared vCPUs the "
+           "hypervisor's share comes and goes within seconds. "
+           if rl.get("slices") else "Half before and half after the relay, pooled (the shared machine drifts). ")
+        + f"Error frames during the run: {rl['errors']}.",
         "",
         "| path | messages | p50 ms | p95 ms | p99 ms | max ms | lost |",
         "|---|---|---|---|---|---|---|",

@@ -1,12 +1,17 @@
 """How late a sleeping process wakes on this machine: a 5-ms timer, again and again, run as its own
-process next to a measured phase. Every hop of the relay is such a wake-up, so its tail bounds how
-short the relay's tail can be on this machine. On a virtual machine the probe also reports the share
-of CPU time the hypervisor gave to others meanwhile (`steal` in /proc/stat): a vCPU taken away
-stalls every process on it at once."""
+process next to the measured phases. Every hop of the relay is such a wake-up, so its tail bounds how
+short the relay's tail can be on this machine. On a virtual machine the share of CPU time the
+hypervisor gave to others (`steal` in /proc/stat) is read too: a vCPU taken away stalls every process
+on it at once.
+
+The probe's samples carry their time (CLOCK_MONOTONIC, the same clock in every process), so one probe
+serves phases that take turns: each sample is counted in the phase whose window it falls in."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
+import select
 import sys
 import time
 from pathlib import Path
@@ -15,6 +20,7 @@ from typing import Any
 from .stats import percentile, summary
 
 TICK_S = 0.005
+Window = tuple[float, float]  # (start, end) in time.monotonic()
 
 
 def cpu_times() -> list[int] | None:
@@ -28,32 +34,76 @@ def cpu_times() -> list[int] | None:
     return values if len(values) == 8 else None
 
 
-def stolen_pct(before: list[int] | None, after: list[int] | None) -> float | None:
-    """The share of the machine's CPU time stolen by the hypervisor between two readings, in %."""
-    if before is None or after is None:
+def stolen_pct(spent: list[int] | None) -> float | None:
+    """The share of the CPU time in `spent` (counter differences) the hypervisor stole, in %."""
+    if spent is None or sum(spent) <= 0:
         return None
-    spent = [b - a for a, b in zip(before, after)]
-    return round(100 * spent[7] / sum(spent), 2) if sum(spent) > 0 else None
+    return round(100 * spent[7] / sum(spent), 2)
 
 
-def probe(seconds: float) -> dict[str, Any]:
-    late: list[float] = []
-    before = cpu_times()
-    end = time.perf_counter() + seconds
-    while (start := time.perf_counter()) < end:
+class CpuMeter:
+    """CPU time counters summed over the windows of one phase."""
+
+    def __init__(self) -> None:
+        self.spent: list[int] | None = [0] * 8
+        self._start: list[int] | None = None
+
+    def start(self) -> None:
+        self._start = cpu_times()
+
+    def stop(self) -> None:
+        end = cpu_times()
+        if self._start is None or end is None or self.spent is None:
+            self.spent = None
+            return
+        self.spent = [s + b - a for s, a, b in zip(self.spent, self._start, end)]
+
+    def stolen_pct(self) -> float | None:
+        return stolen_pct(self.spent)
+
+
+def probe(seconds: float, stop: Any = None) -> list[tuple[float, float]]:
+    """(when, how late in ms) for every wake-up, for `seconds` or until the file `stop` is readable
+    (its end)."""
+    samples: list[tuple[float, float]] = []
+    end = time.monotonic() + seconds
+    while (start := time.monotonic()) < end and not (stop is not None and select.select([stop], [], [], 0)[0]):
         time.sleep(TICK_S)
-        late.append((time.perf_counter() - start - TICK_S) * 1000)
+        woke = time.monotonic()
+        samples.append((round(woke, 4), round((woke - start - TICK_S) * 1000, 3)))
+    return samples
+
+
+def within(samples: list[tuple[float, float]], windows: list[Window]) -> list[float]:
+    """The lateness of the samples taken inside any of `windows`."""
+    times = [t for t, _ in samples]
+    out: list[float] = []
+    for start, end in windows:
+        out += [late for _, late in samples[bisect.bisect_left(times, start):bisect.bisect_right(times, end)]]
+    return out
+
+
+def late_summary(late: list[float], stolen: float | None) -> dict[str, Any]:
     return {"tick_ms": TICK_S * 1000, **summary(late), "p999_ms": round(percentile(late, 99.9), 2) if late else None,
-            "stolen_pct": stolen_pct(before, cpu_times())}
+            "stolen_pct": stolen}
 
 
-async def wake_probe(seconds: float) -> dict[str, Any]:
-    """The probe in a process of its own for `seconds`: how late its wake-ups were, in ms."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.wake", str(seconds),
-                                                stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
-    out, _ = await proc.communicate()
-    return json.loads(out)
+class WakeProbe:
+    """The probe in a process of its own, from `start` until `stop` (at most `limit_s`)."""
+
+    async def start(self, limit_s: float) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.wake", str(limit_s), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
+
+    async def stop(self) -> list[tuple[float, float]]:
+        """Its samples."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()  # the probe stops when its stdin ends
+        out = await self.proc.stdout.read()
+        await self.proc.wait()
+        return [tuple(pair) for pair in json.loads(out)]
 
 
 if __name__ == "__main__":
-    print(json.dumps(probe(float(sys.argv[1]))))
+    print(json.dumps(probe(float(sys.argv[1]), stop=sys.stdin)))

@@ -30,7 +30,7 @@ suite nlu      .venv-bot/bin/python -q tests/nlu
 suite dialogue .venv-bot/bin/python -q tests/test_dialogue.py
 suite e2e      .venv-bot/bin/python -q tests/e2e
 suite journeys .venv-gw/bin/python  -q -p no:cacheprovider -s tests/journeys  # whole conversations through the player socket
-suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff --ignore=tests/handoff/browser
+suite gateway  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/handoff tests/bench --ignore=tests/handoff/browser
 suite faults   .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/faults  # private processes, loopback only
 suite fuzz     .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/fuzz    # hypothesis, bounded examples
 suite cluster  .venv-gw/bin/python  -q -c tests/handoff/pytest.ini tests/cluster # HAProxy, 2 gateways, 2 Rasa, PostgreSQL: own ports
