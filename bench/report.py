@@ -121,8 +121,10 @@ def system(s: dict[str, Any]) -> list[str]:
             "The machine's own floor: a separate process sleeping on a 5-ms timer woke late by "
             f"p99 {_f(q.get('p99_ms'), 2)} / p99.9 {_f(q.get('p999_ms'), 2)} / max {_f(q.get('max_ms'), 2)} ms "
             f"during the baseline and by p99 {_f(b.get('p99_ms'), 2)} / p99.9 {_f(b.get('p999_ms'), 2)} / "
-            f"max {_f(b.get('max_ms'), 2)} ms during the relay. A relayed message waits for about six such "
-            "wake-ups in four processes (the load generator, two gateways, Redis); the baseline's for two, in two.",
+            f"max {_f(b.get('max_ms'), 2)} ms during the relay. A relayed message waits for four such "
+            "wake-ups in four processes (the sending gateway, Redis, the receiving gateway, the load generator: the "
+            "sending gateway makes one round trip to Redis, whose append script publishes the message); the "
+            "baseline's for two, in two.",
         ]
         if q.get("stolen_pct") is not None and b.get("stolen_pct") is not None:
             lines[-1] += (f" The hypervisor took {_f(q['stolen_pct'], 2)} % of this virtual machine's CPU time "

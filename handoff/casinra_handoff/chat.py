@@ -3,10 +3,10 @@ state changes and the agent events, each a typed frame on Redis pub/sub."""
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from . import frames as F
-from .history import History
+from .history import Appended, History
 from .keys import Keys
 from .metrics import Metrics
 from .pubsub import PubSub
@@ -22,18 +22,14 @@ class Chat:
     async def publish(self, channel: str, frame: F.Frame) -> None:
         await self.bus.publish(channel, frame.model_dump_json())
 
-    async def add(
-        self, cid: str, frame: F.MessageOut, *, visibility: str = "all", client_key: str | None = None,
-        turn: str | None = None,
-    ) -> tuple[int, bool]:
-        """Store a message and announce it (one atomic step, `history.py`); a repeated `client_key`
-        returns the first seq, not new. `turn`: the bot turn this message starts, recorded with it
-        (`outbox.py`)."""
-        seq, new = await self.history.append(cid, frame, visibility=visibility, client_key=client_key, turn=turn,
-                                             announce_on=self.keys.ch_conv(cid))
-        if new:
+    async def add(self, cid: str, frame: F.MessageOut, *, visibility: str = "all", **checks: Any) -> Appended:
+        """Store a message and announce it (one atomic step, `history.py`); a repeated client key
+        returns the first seq, not new. `checks`: `History.append`'s (the client key, the bot turn
+        this message starts, the sender's quota and what the conversation must be)."""
+        done = await self.history.append(cid, frame, visibility=visibility, announce_on=self.keys.ch_conv(cid), **checks)
+        if done.new:
             self.metrics.messages.labels(frame.sender if visibility == "all" else "note").inc()
-        return seq, new
+        return done
 
     async def notice(self, cid: str, text: str) -> None:
         """A system message (the texts are in `notices.py`)."""

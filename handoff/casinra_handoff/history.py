@@ -4,7 +4,9 @@ Stream entry ids are `<seq>-1`, so `after_seq` replay is a plain XRANGE. A clien
 player's or agent's frame `id`) is processed at most once per conversation. The append script also
 publishes the new entry to the conversation's channel (a `BusHistory` frame): stored and announced
 in one atomic step and one round trip, so a gateway that dies in between cannot store a message
-its subscribers never hear of.
+its subscribers never hear of. For a chat message the same step counts the sender's quotas and
+checks the conversation (it exists; the agent owns it; whether the bot answers): a relayed message
+costs the sending gateway one round trip to Redis, and no check can go stale before the append.
 """
 from __future__ import annotations
 
@@ -15,15 +17,32 @@ import redis.asyncio as aioredis
 
 from .frames import BusHistory, MessageOut
 from .keys import Keys
+from .quota import TAKE_FN, Take
 
-# KEYS: seq counter, stream, client-id hash, conversation hash, outbox hash, outbox order zset
+# KEYS: seq counter, stream, client-id hash, conversation hash, outbox hash, outbox order zset, then
+#       the quota counters a chat message counts against (quota.TAKE_FN; none for other messages)
 # ARGV: data, visibility, client id ('' = none), ttl, pending bot turn ('' = none: a JSON object
 #       that gets the turn id "<cid>:<seq>" as its key in the outbox), conversation id, now,
-#       channel to announce on ('' = none), the BusHistory JSON without its seq and leading "{"
-APPEND_LUA = """
+#       channel to announce on ('' = none), the BusHistory JSON without its seq and leading "{",
+#       the states (csv) in which the pending turn is recorded ('' = any), the agent the conversation
+#       must be assigned to ('' = no check), '1' when the conversation must exist, then the quota
+#       counters' amount and (limit, window) per counter
+# → {1, seq} stored, {2, seq} stored with its bot turn, {0, first seq} a repeated client id,
+#   {-1, ms to wait} over a quota, {-2, 0} no such conversation, {-3, 0} not assigned to that agent
+APPEND_LUA = TAKE_FN + """
+if #KEYS > 6 then
+  local wait = take(7, 13)
+  if wait > 0 then return {-1, wait} end
+end
+local state = false
+if ARGV[10] ~= '' or ARGV[11] ~= '' or ARGV[12] == '1' then state = redis.call('HGET', KEYS[4], 'state') end
+if ARGV[12] == '1' and not state then return {-2, 0} end
+if ARGV[11] ~= '' and (state ~= 'assigned' or redis.call('HGET', KEYS[4], 'agent') ~= ARGV[11]) then
+  return {-3, 0}
+end
 if ARGV[3] ~= '' then
   local seen = redis.call('HGET', KEYS[3], ARGV[3])
-  if seen then return -tonumber(seen) end
+  if seen then return {0, tonumber(seen)} end
 end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], seq .. '-1', 'vis', ARGV[2], 'data', ARGV[1])
@@ -35,16 +54,33 @@ if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[3], seq)
   redis.call('EXPIRE', KEYS[3], ttl)
 end
+local recorded = 0
 if ARGV[5] ~= '' then
-  local turn = ARGV[6] .. ':' .. seq
-  redis.call('HSET', KEYS[5], turn, ARGV[5])
-  redis.call('ZADD', KEYS[6], ARGV[7], turn)
+  local wanted = ARGV[10] == ''
+  for s in string.gmatch(ARGV[10], '[^,]+') do if s == state then wanted = true end end
+  if wanted then
+    local turn = ARGV[6] .. ':' .. seq
+    redis.call('HSET', KEYS[5], turn, ARGV[5])
+    redis.call('ZADD', KEYS[6], ARGV[7], turn)
+    recorded = 1
+  end
 end
 if ARGV[8] ~= '' then
   redis.call('PUBLISH', ARGV[8], '{"seq":' .. seq .. ',' .. ARGV[9])
 end
-return seq
+return {1 + recorded, seq}
 """
+REFUSED = {-1: "rate_limited", -2: "not_found", -3: "not_assigned"}
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What became of a message given to `History.append`."""
+    seq: int = 0  # its seq (a repeated client id: the first one's)
+    new: bool = False
+    turn: bool = False  # its pending bot turn was recorded with it
+    refused: str | None = None  # rate_limited, not_found or not_assigned: nothing stored
+    retry_after: float = 0.0  # seconds, when rate_limited
 
 
 @dataclass(frozen=True)
@@ -63,14 +99,17 @@ class History:
 
     async def append(
         self, cid: str, frame: MessageOut, *, visibility: str = "all", client_key: str | None = None,
-        turn: str | None = None, announce_on: str | None = None,
-    ) -> tuple[int, bool]:
-        """Store `frame`; returns (seq, is_new). A repeated client_key returns the first seq.
+        turn: str | None = None, announce_on: str | None = None, turn_states: tuple[str, ...] = (),
+        assigned_to: str | None = None, must_exist: bool = False, quota: Take | None = None,
+    ) -> Appended:
+        """Store `frame` (a repeated client_key: not again) in one atomic step and one round trip.
 
-        `turn` (an `outbox.PendingTurn` as JSON) is recorded as a pending bot turn in the same
-        atomic step, so a message is never acknowledged without it (`outbox.py`). A new entry is
-        published on the channel `announce_on` as a `BusHistory` frame. The conversation itself
-        lives as long as its history from now on."""
+        `turn` (an `outbox.PendingTurn` as JSON) is recorded as a pending bot turn with it, when the
+        conversation is in one of `turn_states` (any, when empty), so a message is never acknowledged
+        without it (`outbox.py`). A new entry is published on the channel `announce_on` as a
+        `BusHistory` frame. Before anything is stored, a chat message is counted against `quota` and
+        checked: the conversation exists (`must_exist`), it is assigned to the agent `assigned_to`.
+        The conversation itself lives as long as its history from now on."""
         data = frame.model_copy(update={"seq": None, "conversation_id": cid}).model_dump_json()
         announcement = ""
         if announce_on:
@@ -78,15 +117,17 @@ class History:
             # not validated: the seq is the script's to write
             announcement = BusHistory.model_construct(type="history", conversation_id=cid, visibility=visibility,
                                                       frame=full).model_dump_json(exclude={"seq"})[1:]
-        res = int(
-            await self._append(
-                keys=[self.k.seq(cid), self.k.stream(cid), self.k.client_ids(cid), self.k.conv(cid),
-                      self.k.outbox, self.k.outbox_order],
-                args=[data, visibility, client_key or "", self.ttl, turn or "", cid, time.time(),
-                      announce_on or "", announcement],
-            )
+        code, value = await self._append(
+            keys=[self.k.seq(cid), self.k.stream(cid), self.k.client_ids(cid), self.k.conv(cid),
+                  self.k.outbox, self.k.outbox_order, *(quota.keys if quota else ())],
+            args=[data, visibility, client_key or "", self.ttl, turn or "", cid, time.time(),
+                  announce_on or "", announcement, ",".join(turn_states), assigned_to or "",
+                  "1" if must_exist else "0", *(quota.args if quota else ())],
         )
-        return (abs(res), res > 0)
+        code, value = int(code), int(value)
+        if code < 0:
+            return Appended(refused=REFUSED[code], retry_after=round(value / 1000, 2) if code == -1 else 0.0)
+        return Appended(seq=value, new=code > 0, turn=code == 2)
 
     async def read(
         self, cid: str, after_seq: int = 0, *, upto_seq: int | None = None, include_internal: bool = False

@@ -196,10 +196,9 @@ class HandoffMachine:
         return released
 
     # ------------------------------------------------------------------ ownership
-    async def owned(self, agent: AgentIdentity, cid: str, known: Conversation | None = None) -> Conversation | None:
-        """The conversation when it is assigned to `agent`; `known`: it as already read (e.g. while
-        the frame was admitted), else it is read now."""
-        conv = known if known is not None and known.id == cid else await self.state.get(cid)
+    async def owned(self, agent: AgentIdentity, cid: str) -> Conversation | None:
+        """The conversation when it is assigned to `agent` (a message checks this in its append)."""
+        conv = await self.state.get(cid)
         if conv is None or conv.state != "assigned" or conv.agent != agent.username:
             return None
         return conv

@@ -16,27 +16,33 @@ from . import frames as F
 from .keys import Keys
 from .settings import Settings
 
-# KEYS: counters; ARGV: amount, then (limit, window seconds) per key. Nothing is counted unless
-# every counter stays within its limit; returns 0, or the seconds until the first full window ends.
-TAKE_LUA = """
-local amount = tonumber(ARGV[1])
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[i * 2])
-  local used = tonumber(redis.call('GET', key) or '0')
-  if used + amount > limit then
-    local ttl = redis.call('PTTL', key)
-    if ttl < 0 then ttl = tonumber(ARGV[i * 2 + 1]) * 1000 end
-    if ttl > wait then wait = ttl end
+# A Lua function shared by TAKE_LUA and history's append (one round trip for a chat message): counts
+# ARGV[first_arg] against the counters KEYS[first_key…], each with its (limit, window seconds) in the
+# ARGV that follow. Nothing is counted unless every counter stays within its limit; returns 0, or the
+# milliseconds until the first full window ends.
+TAKE_FN = """
+local function take(first_key, first_arg)
+  local amount = tonumber(ARGV[first_arg])
+  local wait = 0
+  for i = first_key, #KEYS do
+    local j = first_arg + (i - first_key) * 2 + 1
+    local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if used + amount > tonumber(ARGV[j]) then
+      local ttl = redis.call('PTTL', KEYS[i])
+      if ttl < 0 then ttl = tonumber(ARGV[j + 1]) * 1000 end
+      if ttl > wait then wait = ttl end
+    end
   end
+  if wait > 0 then return wait end
+  for i = first_key, #KEYS do
+    local j = first_arg + (i - first_key) * 2 + 1
+    local n = redis.call('INCRBY', KEYS[i], amount)
+    if n == amount then redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[j + 1]) * 1000) end
+  end
+  return 0
 end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  local n = redis.call('INCRBY', key, amount)
-  if n == amount then redis.call('PEXPIRE', key, tonumber(ARGV[i * 2 + 1]) * 1000) end
-end
-return 0
 """
+TAKE_LUA = TAKE_FN + "return take(1, 1)\n"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,13 @@ class Limit:
     window_s: int
 
 
+@dataclass(frozen=True)
+class Take:
+    """Counters to count against (TAKE_FN): their keys, then the amount and (limit, window) per key."""
+    keys: list[str]
+    args: list[object]
+
+
 class Quotas:
     def __init__(self, redis: aioredis.Redis, keys: Keys, settings: Settings) -> None:
         self.r = redis
@@ -54,26 +67,38 @@ class Quotas:
         self.s = settings
         self._take = redis.register_script(TAKE_LUA)
 
-    async def take(self, *limits: Limit, amount: int = 1) -> float:
-        """Count `amount` against every limit → 0.0, or the seconds to wait (nothing counted)."""
+    def counters(self, *limits: Limit, amount: int = 1) -> Take | None:
+        """The counters of `limits` in the current windows (None: every limit is off)."""
         live = [lim for lim in limits if lim.limit > 0]
         if not live:
-            return 0.0
+            return None
         window = int(time.time())
-        keys = [self.k.quota(f"{lim.name}:{lim.who}:{window // lim.window_s}") for lim in live]
         args: list[object] = [amount]
         for lim in live:
             args += [lim.limit, lim.window_s]
-        wait_ms = int(await self._take(keys=keys, args=args))
-        return round(wait_ms / 1000, 2)
+        return Take([self.k.quota(f"{lim.name}:{lim.who}:{window // lim.window_s}") for lim in live], args)
+
+    async def take(self, *limits: Limit, amount: int = 1) -> float:
+        """Count `amount` against every limit → 0.0, or the seconds to wait (nothing counted)."""
+        return await self.count(self.counters(*limits, amount=amount))
+
+    async def count(self, counters: Take | None) -> float:
+        """Count against `counters` → 0.0, or the seconds to wait (nothing counted)."""
+        if counters is None:
+            return 0.0
+        return round(int(await self._take(keys=counters.keys, args=counters.args)) / 1000, 2)
 
     # ------------------------------------------------------------------ sockets
-    async def frame(self, who: str, ip: str) -> F.ErrorOut | None:
-        """One inbound frame (valid or not) of a player or agent `who`, from `ip`."""
+    def frame_counters(self, who: str, ip: str) -> Take | None:
+        """What one inbound frame (valid or not) of a player or agent `who`, from `ip`, counts against."""
         s = self.s
-        wait = await self.take(Limit("frames-who", who, s.quota_frames_per_min_who, 60),
-                               Limit("frames-ip", ip, s.quota_frames_per_min_ip, 60),
-                               Limit("frames-all", "all", s.quota_frames_per_s_all, 1))
+        return self.counters(Limit("frames-who", who, s.quota_frames_per_min_who, 60),
+                             Limit("frames-ip", ip, s.quota_frames_per_min_ip, 60),
+                             Limit("frames-all", "all", s.quota_frames_per_s_all, 1))
+
+    async def frame(self, who: str, ip: str) -> F.ErrorOut | None:
+        """Count one inbound frame; a chat message is counted in its own append instead (history.py)."""
+        wait = await self.count(self.frame_counters(who, ip))
         return F.error("rate_limited", retry_after=wait) if wait else None
 
     async def socket_open(self, ip: str) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from typing import Annotated, Any, Awaitable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, WebSocket, status
 from fastapi.responses import FileResponse
@@ -24,7 +24,6 @@ from .pump import StateFeed, parse_bus, pump
 from .ratelimit import TokenBucket
 from .service import Gateway
 from .sockets import CLOSE_TRY_AGAIN, Connection, receive_loop, resilient, serve
-from .state import Conversation
 from .tasks import cancel
 
 router = APIRouter(tags=["agents"])
@@ -160,6 +159,7 @@ class AgentSocket:
         self.conn = conn
         self.agent = agent
         self.ip = ip
+        self.who = "agent:" + agent.username  # whose frames the quotas count
         self.chats: dict[str, asyncio.Task[Any]] = {}
         self.conn_id = uuid.uuid4().hex
 
@@ -235,13 +235,7 @@ class AgentSocket:
             await self.gw.presence.heartbeat(self.agent.username, self.conn_id)
             await asyncio.sleep(self.gw.settings.presence_heartbeat_s)
 
-    def read_ahead(self, frame: Any) -> Awaitable[Conversation | None] | None:
-        """A message's or note's conversation, read while the frame is admitted."""
-        if isinstance(frame, (F.AgentMessageIn, F.NoteIn)):
-            return self.gw.state.get(frame.conversation_id)
-        return None
-
-    async def handle(self, frame: Any, conv: Conversation | None = None) -> F.ErrorOut | None:
+    async def handle(self, frame: Any, _: object = None) -> F.ErrorOut | None:
         gw, agent = self.gw, self.agent
         if isinstance(frame, F.ClaimIn):
             err = await gw.machine.claim(agent, frame.conversation_id)
@@ -249,7 +243,7 @@ class AgentSocket:
                 await self.attach(frame.conversation_id)
             return err
         if isinstance(frame, (F.AgentMessageIn, F.NoteIn)):
-            return await gw.agent_says(agent, frame, conv)
+            return await gw.agent_says(agent, frame, gw.quotas.frame_counters(self.who, self.ip))
         if isinstance(frame, F.AgentTypingIn):
             return await gw.agent_typing(agent, frame.conversation_id, frame.state)
         if isinstance(frame, F.TransferIn):
@@ -281,10 +275,9 @@ class AgentSocket:
                 await self.attach(cid)
             tasks.append(self._loop("agent-queue", self.queue_events))
             await gw.chat.queue_changed()  # agents_online changed
-            who = "agent:" + self.agent.username
             await receive_loop(self.conn, lambda raw: F.parse_agent(raw, s.max_frame_bytes, s.max_text_chars),
-                               self.handle, admit=lambda frame: gw.quotas.frame(who, self.ip),
-                               read_ahead=self.read_ahead)
+                               self.handle, admit=lambda frame: gw.quotas.frame(self.who, self.ip),
+                               counted_by_handler=(F.AgentMessageIn, F.NoteIn))
         finally:
             await cancel(*tasks, *self.chats.values())
             with contextlib.suppress(Exception):  # best effort: Redis may be what ended the socket

@@ -14,6 +14,7 @@ from .clientip import client_ip
 from .deps import BearerToken, GatewayDep
 from .history import ReplayCursor
 from .pump import StateFeed, pump
+from .quota import Take
 from .ratelimit import TokenBucket
 from .service import Gateway
 from .outage import TRANSIENT
@@ -94,9 +95,9 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                                               give_up_s=s.redis_retry_s), name=f"player-pump:{cid}")
             try:
                 await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
-                                   lambda frame, conv: _handle(gw, conn, cid, frame, conv),
+                                   lambda frame, conv: _handle(gw, conn, cid, frame, conv, gw.quotas.frame_counters(who, ip)),
                                    admit=lambda frame: gw.quotas.frame(who, ip),
-                                   read_ahead=lambda frame: gw.state.get(cid))
+                                   read_ahead=lambda frame: gw.state.get(cid), counted_by_handler=(F.PlayerMessageIn,))
             finally:
                 await cancel(events)
 
@@ -113,14 +114,15 @@ def parse_after_seq(raw: str | None) -> tuple[int, str | None]:
 
 
 async def _handle(gw: Gateway, conn: Connection, cid: str, frame: F.Frame,
-                  conv: Conversation | None = None) -> F.ErrorOut | None:
-    """`conv`: the conversation as read while the frame was admitted (None: read it now)."""
+                  conv: Conversation | None = None, quota: Take | None = None) -> F.ErrorOut | None:
+    """`conv`: the conversation as read while the frame was admitted (None: read it now). A message
+    is counted against `quota` and checked against the conversation in its own append."""
+    if isinstance(frame, F.PlayerMessageIn):
+        return await gw.player_message(cid, frame, conn.send, quota)
     if conv is None:
         conv = await gw.state.get(cid)
     if conv is None:
         return F.error("not_found")
-    if isinstance(frame, F.PlayerMessageIn):
-        return await gw.player_message(conv, frame, conn.send)
     if isinstance(frame, F.PlayerButtonIn):
         return await gw.player_button(conv, frame, conn.send)
     if isinstance(frame, F.TypingIn):

@@ -26,7 +26,7 @@ from .backoffice import BackOffice
 from .bridge import Notify, RasaBridge
 from .canned import CannedTopic, load_canned
 from .chat import Chat
-from .history import History
+from .history import Appended, History
 from .keys import Keys
 from .machine import HandoffMachine
 from .metrics import Metrics
@@ -34,7 +34,7 @@ from .outbox import Outbox, PendingTurn
 from .presence import Presence
 from .pubsub import PubSub, make_pubsub
 from .queue import Queue
-from .quota import Quotas
+from .quota import Quotas, Take
 from .rasa import RasaClient
 from .settings import Settings
 from .state import Conversation, StateStore
@@ -113,25 +113,34 @@ class Gateway:
         self.backoffice.dispose()
 
     # ------------------------------------------------------------------ player side
-    async def player_message(self, conv: Conversation, frame: F.PlayerMessageIn, notify: Notify = None) -> F.ErrorOut | None:
+    async def player_message(self, cid: str, frame: F.PlayerMessageIn, notify: Notify = None,
+                             quota: Take | None = None) -> F.ErrorOut | None:
+        """Store the player's message, counted against `quota` (their frame quotas), and start the
+        bot's turn when the bot has the conversation: one round trip to Redis (`history.py`)."""
         text = frame.text.strip()
-        attachment = None
+        attachment, error = None, None
         if frame.attachment_id:
             stored = await self.attachments.get(frame.attachment_id)
-            if stored is None or stored.conversation_id != conv.id:
-                return F.error("invalid_attachment", ref=frame.id)
-            attachment = stored.ref
-        if not text and attachment is None:
-            return F.error("empty_message", ref=frame.id)
+            if stored is None or stored.conversation_id != cid:
+                error = F.error("invalid_attachment", ref=frame.id)
+            else:
+                attachment = stored.ref
+        if error is None and not text and attachment is None:
+            error = F.error("empty_message", ref=frame.id)
+        if error is not None:  # refused before the append: counted like every other frame
+            wait = await self.quotas.count(quota)
+            return F.error("rate_limited", ref=frame.id, retry_after=wait) if wait else error
         # the history keeps what the player wrote with personal data masked (docs/security.md);
         # the bot gets the clear text for this turn (a form may need the e-mail address)
         msg = F.MessageOut(sender="player", text=mask_text(text), client_id=frame.id, ts=time.time(),
                            attachment=attachment)
-        to_bot = conv.state in BOT_STATES and bool(text.lstrip("/ \t\n"))
-        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
-                                       turn=self.outbox.record(conv.id, text, "text") if to_bot else None)
-        if new and to_bot:
-            self._bot_turn(conv.id, seq, text, "text", notify)
+        for_bot = bool(text.lstrip("/ \t\n"))
+        done = await self.chat.add(cid, msg, client_key="p:" + frame.id, must_exist=True, quota=quota,
+                                   turn=self.outbox.record(cid, text, "text") if for_bot else None, turn_states=BOT_STATES)
+        if done.refused:
+            return _refused(done, frame.id)
+        if done.new and done.turn:
+            self._bot_turn(cid, done.seq, text, "text", notify)
         return None  # not new: a resend of an accepted message, already processed
 
     async def player_button(self, conv: Conversation, frame: F.PlayerButtonIn, notify: Notify = None) -> F.ErrorOut | None:
@@ -142,15 +151,14 @@ class Gateway:
             return F.error("invalid_button", ref=frame.id)
         msg = F.MessageOut(sender="player", text=title, client_id=frame.id, ts=time.time())
         if frame.payload == notices.HUMAN_BUTTON[1]:  # offered when the bot could not answer: no bot needed
-            _, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id)
-            if new:
+            if (await self.chat.add(conv.id, msg, client_key="p:" + frame.id)).new:
                 self.background.spawn(self._handoff_without_bot(conv.id), f"handoff:{conv.id}")
             return None
-        seq, new = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
-                                       turn=self.outbox.record(conv.id, frame.payload, "button"))
-        if not new:
+        done = await self.chat.add(conv.id, msg, client_key="p:" + frame.id,
+                                   turn=self.outbox.record(conv.id, frame.payload, "button"))
+        if not done.new:
             return None
-        self._bot_turn(conv.id, seq, frame.payload, "button", notify)
+        self._bot_turn(conv.id, done.seq, frame.payload, "button", notify)
         return None
 
     def _bot_turn(self, cid: str, seq: int, message: str, kind: str, notify: Notify) -> None:
@@ -180,18 +188,20 @@ class Gateway:
 
     # ------------------------------------------------------------------ agent side
     async def agent_says(self, agent: AgentIdentity, frame: F.AgentMessageIn | F.NoteIn,
-                         conv: Conversation | None = None) -> F.ErrorOut | None:
-        """A reply to the player, or an internal note only agents see. `conv`: the conversation if
-        already read (else it is read here)."""
+                         quota: Take | None = None) -> F.ErrorOut | None:
+        """A reply to the player, or an internal note only agents see, counted against `quota` (the
+        agent's frame quotas) and stored only while the conversation is assigned to the agent: one
+        round trip to Redis (`history.py`)."""
         cid = frame.conversation_id
-        if await self.machine.owned(agent, cid, conv) is None:
-            return F.error("not_assigned", ref=frame.id, conversation_id=cid)
         note = isinstance(frame, F.NoteIn)
         msg = F.MessageOut(sender="agent", text=frame.text, client_id=frame.id, ts=time.time(),
                            agent=F.AgentRef(display_name=agent.display_name), internal=note)
-        seq, new = await self.chat.add(cid, msg, visibility="agents" if note else "all", client_key="a:" + frame.id)
-        if new:
-            details = {"seq": seq} if note else {"seq": seq, "chars": len(frame.text)}
+        done = await self.chat.add(cid, msg, visibility="agents" if note else "all", client_key="a:" + frame.id,
+                                   assigned_to=agent.username, quota=quota)
+        if done.refused:
+            return _refused(done, frame.id, conversation_id=cid)
+        if done.new:
+            details = {"seq": done.seq} if note else {"seq": done.seq, "chars": len(frame.text)}
             self.audit.soon(agent, "note" if note else "message", cid, **details)  # written within WINDOW_S
         return None
 
@@ -209,3 +219,10 @@ class Gateway:
             await self.bridge.handoff_resolved(cid, agent.display_name, agent_username=agent.username,
                                                topic=conv.topic, handoff_id=handoff_id(conv))
         return err
+
+
+def _refused(done: Appended, ref: str, **details: str) -> F.ErrorOut:
+    """The error frame for a message the append refused (nothing was stored)."""
+    if done.refused == "rate_limited":
+        return F.error("rate_limited", ref=ref, retry_after=done.retry_after)
+    return F.error(done.refused or "internal", ref=ref, **details)

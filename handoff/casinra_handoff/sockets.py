@@ -201,7 +201,7 @@ async def resilient(conn: Connection, name: str, body: Callable[[bool], Awaitabl
 async def receive_loop(
     conn: Connection, parse: Callable[[str | bytes | None], Any],
     handle: Callable[[Any, Any], Awaitable[F.ErrorOut | None]], admit: Admit | None = None,
-    read_ahead: ReadAhead | None = None,
+    read_ahead: ReadAhead | None = None, counted_by_handler: tuple[type, ...] = (),
 ) -> None:
     """Every inbound frame: parsed (bad input → its error frame), rate limited (invalid frames count
     too; a flood ends the socket), ping answered, anything else admitted by the quotas and handled;
@@ -209,7 +209,9 @@ async def receive_loop(
 
     `read_ahead(frame)` is what the handler would read first (the conversation): it runs while the
     quotas are checked, one round trip instead of two, and reaches `handle` as its second argument
-    (None when there was nothing to read ahead or it failed: the handler reads for itself)."""
+    (None when there was nothing to read ahead or it failed: the handler reads for itself).
+    Frames of the types `counted_by_handler` (chat messages) skip both: their handler counts them
+    against the quotas in its own round trip, and its `rate_limited` counts as a refusal here."""
     while True:
         frame = parse(await conn.receive())
         invalid = isinstance(frame, F.ErrorOut)
@@ -217,7 +219,7 @@ async def receive_loop(
         light = isinstance(frame, LIGHT_FRAMES)
         limited = conn.rate_limited(LIGHT_COST if light else 1.0)
         ahead: Any = None
-        if limited is None and not light and admit is not None:  # invalid frames count here too
+        if limited is None and not light and admit is not None and not isinstance(frame, counted_by_handler):
             reading = None if invalid or read_ahead is None else read_ahead(frame)
             task = asyncio.ensure_future(reading) if reading is not None else None
             try:
@@ -227,6 +229,14 @@ async def receive_loop(
                     task.cancel()
                 raise
             ahead = await _result(task)
+        if limited is None and not invalid and not isinstance(frame, F.PingIn):
+            err = await _safely(lambda f: handle(f, ahead), frame, ref)
+            if err is None:
+                continue
+            if err.code != "rate_limited" or not isinstance(frame, counted_by_handler):
+                await conn.send(err)
+                continue
+            limited = err
         if limited is not None:
             if conn.strike():
                 conn.end("flood", CLOSE_POLICY)
@@ -234,13 +244,10 @@ async def receive_loop(
             if ref or limited.code != "rate_limited" or conn.notice_due():
                 limited.ref = ref
                 await conn.send(limited)
-            continue
-        if invalid:
+        elif invalid:
             await conn.send(frame)
-        elif isinstance(frame, F.PingIn):
+        else:
             await conn.send(F.PongOut())
-        elif err := await _safely(lambda f: handle(f, ahead), frame, ref):
-            await conn.send(err)
 
 
 async def _result(task: asyncio.Future[Any] | None) -> Any:

@@ -8,10 +8,11 @@ import redis.asyncio as aioredis
 from casinra_contracts.handoff import Handoff
 
 from casinra_handoff.frames import BusHistory, MessageOut, parse_bus
-from casinra_handoff.history import History, ReplayCursor
+from casinra_handoff.history import Appended, History, ReplayCursor
 from casinra_handoff.keys import Keys
 from casinra_handoff.presence import Presence
 from casinra_handoff.queue import Queue, score
+from casinra_handoff.quota import Take
 from casinra_handoff.state import StateStore, handoff_fields
 
 
@@ -34,8 +35,8 @@ def msg(text, sender="bot"):
 async def test_history_seq_and_replay(r, keys):
     h = History(r, keys, 60)
     for i in range(5):
-        seq, new = await h.append("c1", msg(f"m{i}"))
-        assert (seq, new) == (i + 1, True)
+        done = await h.append("c1", msg(f"m{i}"))
+        assert (done.seq, done.new) == (i + 1, True)
     await h.append("c1", msg("not"), visibility="agents")
     assert [e.frame.text for e in await h.read("c1", 3)] == ["m3", "m4"]
     assert [e.seq for e in await h.read("c1", 0, include_internal=True)] == [1, 2, 3, 4, 5, 6]
@@ -44,8 +45,8 @@ async def test_history_seq_and_replay(r, keys):
 
 async def test_history_client_id_once(r, keys):
     h = History(r, keys, 60)
-    assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, True)
-    assert await h.append("c2", msg("a", "player"), client_key="p:1") == (1, False)
+    assert await h.append("c2", msg("a", "player"), client_key="p:1") == Appended(seq=1, new=True)
+    assert await h.append("c2", msg("a", "player"), client_key="p:1") == Appended(seq=1, new=False)
     assert len(await h.read("c2")) == 1
 
 
@@ -55,9 +56,9 @@ async def test_an_append_is_stored_and_announced_in_one_step(r, keys):
     sub = r.pubsub()
     await sub.subscribe(channel)
     await sub.get_message(timeout=1)  # the subscribe confirmation
-    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == (1, True)
-    assert await h.append("c9", msg("not", "agent"), visibility="agents", announce_on=channel) == (2, True)
-    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == (1, False)
+    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == Appended(1, True)
+    assert await h.append("c9", msg("not", "agent"), visibility="agents", announce_on=channel) == Appended(2, True)
+    assert await h.append("c9", msg("selam", "player"), client_key="p:1", announce_on=channel) == Appended(1, False)
     got = []
     while (m := await sub.get_message(ignore_subscribe_messages=True, timeout=0.5)) is not None:
         got.append(parse_bus(m["data"]))
@@ -68,10 +69,39 @@ async def test_an_append_is_stored_and_announced_in_one_step(r, keys):
     assert all(isinstance(ev, BusHistory) and ev.conversation_id == "c9" == ev.frame.conversation_id for ev in got)
 
 
+async def test_a_chat_message_is_counted_and_checked_in_its_own_append(r, keys):
+    """A message's quota, its conversation and its bot turn are settled in the append's one round
+    trip; a refused message stores, counts and announces nothing."""
+    h, st = History(r, keys, 60), StateStore(r, keys, 60)
+    conv = await st.create("P1", "Ali")
+    quota = Take([keys.quota("frames-who:P1:0")], [1, 2, 60])  # two frames a minute
+    turn = '{"cid": "%s", "message": "selam", "kind": "text"}' % conv.id
+    first = await h.append(conv.id, msg("selam", "player"), client_key="p:1", turn=turn,
+                           turn_states=("bot", "resolved"), must_exist=True, quota=quota)
+    assert first == Appended(seq=1, new=True, turn=True)
+    assert await r.hget(keys.outbox, f"{conv.id}:1") == turn
+    # a resend is counted, not stored again, and starts no second turn
+    assert await h.append(conv.id, msg("selam", "player"), client_key="p:1", turn=turn,
+                          turn_states=("bot",), must_exist=True, quota=quota) == Appended(seq=1, new=False)
+    limited = await h.append(conv.id, msg("bir daha", "player"), client_key="p:2", must_exist=True, quota=quota)
+    assert limited.refused == "rate_limited" and not limited.new and 0 < limited.retry_after <= 60
+    assert await h.append("c_" + "0" * 32, msg("kim?", "player"), must_exist=True) == Appended(refused="not_found")
+    # an agent's message needs the conversation assigned to that agent
+    assert (await h.append(conv.id, msg("merhaba", "agent"), assigned_to="ayse")).refused == "not_assigned"
+    await r.hset(keys.conv(conv.id), mapping={"state": "assigned", "agent": "ayse"})
+    assert (await h.append(conv.id, msg("merhaba", "agent"), assigned_to="mehmet")).refused == "not_assigned"
+    assert await h.append(conv.id, msg("merhaba", "agent"), client_key="a:1", assigned_to="ayse") == Appended(2, True)
+    # while an agent has the chat, the player's message starts no bot turn
+    assert await h.append(conv.id, msg("tamam", "player"), turn=turn, turn_states=("bot", "resolved"),
+                          must_exist=True) == Appended(seq=3, new=True, turn=False)
+    assert await h.last_seq(conv.id) == 3
+    assert [e.frame.text for e in await h.read(conv.id)] == ["selam", "merhaba", "tamam"]
+
+
 async def test_concurrent_appends_get_unique_ordered_seqs(r, keys):
     h = History(r, keys, 60)
     seqs = await asyncio.gather(*(h.append("c3", msg(str(i))) for i in range(50)))
-    assert sorted(s for s, _ in seqs) == list(range(1, 51))
+    assert sorted(done.seq for done in seqs) == list(range(1, 51))
     assert [e.seq for e in await h.read("c3")] == list(range(1, 51))
 
 
@@ -80,7 +110,7 @@ async def test_replay_cursor_exactly_once_in_order(r, keys):
     frames = {}
     for i in range(6):
         vis = "agents" if i == 2 else "all"
-        seq, _ = await h.append("c4", msg(f"m{i}"), visibility=vis)
+        seq = (await h.append("c4", msg(f"m{i}"), visibility=vis)).seq
         frames[seq] = (msg(f"m{i}").model_copy(update={"seq": seq}), vis)
     cur = ReplayCursor(h, "c4", 1, include_internal=False)
     out = []
