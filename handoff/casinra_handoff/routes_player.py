@@ -74,6 +74,10 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
         return
     who = identity.id if identity else conv.id
 
+    def quota(frame: F.Frame) -> Take | None:
+        """What a message counts against, in its own append (other frames are counted before)."""
+        return gw.quotas.frame_counters(who, ip) if isinstance(frame, F.PlayerMessageIn) else None
+
     async def session() -> None:
         cid = conv.id
         async with gw.bus.subscribe(gw.keys.ch_conv(cid)) as sub, gw.bus.subscribe(gw.keys.ch_queue) as qsub:
@@ -95,7 +99,7 @@ async def player_socket(ws: WebSocket, gw: GatewayDep) -> None:
                                               give_up_s=s.redis_retry_s), name=f"player-pump:{cid}")
             try:
                 await receive_loop(conn, lambda raw: F.parse_player(raw, s.max_frame_bytes, s.max_text_chars),
-                                   lambda frame, conv: _handle(gw, conn, cid, frame, conv, gw.quotas.frame_counters(who, ip)),
+                                   lambda frame, conv: _handle(gw, conn, cid, frame, conv, quota(frame)),
                                    admit=lambda frame: gw.quotas.frame(who, ip),
                                    read_ahead=lambda frame: gw.state.get(cid), counted_by_handler=(F.PlayerMessageIn,))
             finally:
