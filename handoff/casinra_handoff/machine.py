@@ -204,9 +204,6 @@ class HandoffMachine:
         return conv
 
     async def assigned_to(self, username: str) -> list[str]:
-        out = []
-        for cid in await self.state.assigned_ids():
-            conv = await self.state.get(cid)
-            if conv and conv.state == "assigned" and conv.agent == username:
-                out.append(cid)
-        return out
+        cids = await self.state.assigned_ids()
+        return [cid for cid, conv in zip(cids, await self.state.get_many(cids))
+                if conv and conv.state == "assigned" and conv.agent == username]

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     max_frame_bytes: int = 8192  # a JSON frame above this is refused with an error frame
     # a websocket message above this is refused by the protocol layer (error frame, then close 1009)
     ws_max_bytes: int = 1024 * 1024
+    # permessage-deflate on the sockets: chat frames are small, and compressing each one costs CPU on
+    # the relay's path and a zlib context per socket; on for clients on slow links, at that price
+    ws_compression: bool = False
     # refused frames (rate limited, invalid) a socket may send, refilled 1/s, before it is closed as a flood
     flood_strikes: int = 30
     max_text_chars: int = 2000  # the longest message

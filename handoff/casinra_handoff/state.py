@@ -117,10 +117,16 @@ class StateStore:
         return conv
 
     async def get(self, cid: str) -> Conversation | None:
-        data = await self.r.hgetall(self.k.conv(cid))
-        if not data:
-            return None
-        return Conversation.model_validate({k: _dec(k, v) for k, v in data.items()})
+        return _conversation(await self.r.hgetall(self.k.conv(cid)))
+
+    async def get_many(self, cids: list[str]) -> list[Conversation | None]:
+        """`get` of each, in one round trip."""
+        if not cids:
+            return []
+        async with self.r.pipeline(transaction=False) as p:
+            for cid in cids:
+                p.hgetall(self.k.conv(cid))
+            return [_conversation(data) for data in await p.execute()]
 
     async def transition(
         self,
@@ -170,6 +176,12 @@ class StateStore:
 
     async def offered_title(self, cid: str, payload: str) -> str | None:
         return await self.r.hget(self.k.buttons(cid), payload)
+
+
+def _conversation(data: dict[str, str]) -> Conversation | None:
+    if not data:
+        return None
+    return Conversation.model_validate({k: _dec(k, v) for k, v in data.items()})
 
 
 def _enc(v: object) -> str:

@@ -52,8 +52,8 @@ class Sweeper:
         await self._release_unattended_queue(online, now)
 
     async def _requeue_abandoned(self, online: set[str], now: float) -> None:
-        for cid in await self.state.assigned_ids():
-            conv = await self.state.get(cid)
+        cids = await self.state.assigned_ids()  # read in one round trip, however many chats are assigned
+        for cid, conv in zip(cids, await self.state.get_many(cids)):
             if conv is None or conv.state != "assigned":
                 await self.state.forget_assigned(cid)
             elif conv.agent in online:

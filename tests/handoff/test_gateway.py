@@ -57,6 +57,16 @@ async def test_health_ready_metrics_openapi(gateway):
         assert "/api/agents/login" in paths and "/api/queue" in paths
 
 
+async def test_sockets_are_not_compressed_unless_configured(start_gateway):
+    for env, offered in (({}, None), ({"CASINRA_WS_COMPRESSION": "1"}, "permessage-deflate")):
+        gw = start_gateway(**env)
+        ws = await open_ws(f"{gw.ws_url}/ws/player?token={player_token()}")
+        await ws.until(is_type("welcome"))
+        extensions = ws.conn.response.headers.get("Sec-WebSocket-Extensions")
+        assert (extensions or "").split(";")[0] == (offered or ""), extensions
+        await ws.close()
+
+
 async def test_readyz_names_every_failing_dependency(start_gateway, fake_rasa):
     gw = start_gateway(rasa_url="http://127.0.0.1:9")
     r = httpx.get(f"{gw.url}/readyz")

@@ -139,6 +139,14 @@ async def test_claim_is_atomic(r, keys):
     assert await r.zcard(keys.queue) == 0 and await st.assigned_ids() == [conv.id]
 
 
+async def test_get_many_reads_conversations_in_the_order_asked(r, keys):
+    st = StateStore(r, keys, 60)
+    a, b = await st.create("P1", "Ahmet"), await st.create("P2", "Zeynep")
+    got = await st.get_many([b.id, "c_missing", a.id])
+    assert [c.player_id if c else None for c in got] == ["P2", None, "P1"]
+    assert got[0] == await st.get(b.id) and await st.get_many([]) == []
+
+
 async def test_transition_rejects_wrong_state_and_agent(r, keys):
     st = StateStore(r, keys, 60)
     conv = await st.create(None, None)
