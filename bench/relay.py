@@ -21,7 +21,7 @@ from casinra_handoff.auth import mint_player_token
 from websockets.asyncio.client import connect
 
 from .stats import summary
-from .wake import CpuMeter, WakeProbe, Window, late_summary, within
+from .wake import CpuMeter, WakeProbe, Window, late_summary, within, work_median
 
 PERIOD_S = 1.25  # each side of each chat writes once per period: under 1/s per player socket
 DRAIN_S = 0.5  # after a slice, for what is still in flight
@@ -246,5 +246,6 @@ async def interleaved(relayed: RelayedChats, baseline: RedisPair, relay_s: float
     out = await relayed.close()
     out["slices"] = slices
     out["redis"] = {**await baseline.close(), "slices": slices + 1}
-    out["wake"] = {phase: late_summary(within(samples, windows[phase]), cpu[phase].stolen_pct()) for phase in windows}
+    usual = work_median(within(samples, windows["baseline"] + windows["relay"]))
+    out["wake"] = {phase: late_summary(within(samples, windows[phase]), cpu[phase].stolen_pct(), usual) for phase in windows}
     return out

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .wake import SLOW
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "results" / "bench"
 DOC = REPO / "docs" / "bench.md"
@@ -131,6 +133,13 @@ def system(s: dict[str, Any]) -> list[str]:
                           f"during the baseline and {_f(b['stolen_pct'], 2)} % during the relay (`steal`): a vCPU "
                           "taken away stalls every process on it at once, and a message that takes longer is "
                           "more likely to meet such a stall.")
+        if q.get("slow_cpu_pct") is not None and b.get("slow_cpu_pct") is not None:
+            lines[-1] += (f" The probe's fixed piece of work (usually {_f(q['work_ms'], 3)} ms) took {_f(SLOW, 0)} times "
+                          f"as long or more in {_f(q['slow_cpu_pct'], 2)} % of the ticks during the baseline and "
+                          f"{_f(b['slow_cpu_pct'], 2)} % during the relay: the vCPUs ran slower at times, unreported as "
+                          "steal, and (as often in the baseline's slices, when the gateways are idle) not because of "
+                          "the relay. A relayed message, some milliseconds of Python in three processes, is slowed "
+                          "with them far more than Redis's few microseconds of C.")
     k = s["sockets"]
     lines += [
         "",

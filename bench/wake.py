@@ -2,7 +2,9 @@
 process next to the measured phases. Every hop of the relay is such a wake-up, so its tail bounds how
 short the relay's tail can be on this machine. On a virtual machine the share of CPU time the
 hypervisor gave to others (`steal` in /proc/stat) is read too: a vCPU taken away stalls every process
-on it at once.
+on it at once. At each wake-up the probe also times a fixed small piece of work: when the host slows a
+vCPU down (a neighbour on the same core, a vCPU run only in part) without reporting it as steal, that
+work takes several times its usual time, in whichever phase it happens.
 
 The probe's samples carry their time (CLOCK_MONOTONIC, the same clock in every process), so one probe
 serves phases that take turns: each sample is counted in the phase whose window it falls in."""
@@ -20,6 +22,7 @@ from typing import Any
 from .stats import percentile, summary
 
 TICK_S = 0.005
+SLOW = 3.0  # a tick's work is "slow" at this many times the run's median
 Window = tuple[float, float]  # (start, end) in time.monotonic()
 
 
@@ -62,30 +65,52 @@ class CpuMeter:
         return stolen_pct(self.spent)
 
 
-def probe(seconds: float, stop: Any = None) -> list[tuple[float, float]]:
-    """(when, how late in ms) for every wake-up, for `seconds` or until the file `stop` is readable
-    (its end)."""
-    samples: list[tuple[float, float]] = []
+def _work() -> int:
+    """About 0.1 ms of pure CPU on this machine: the same instructions every time."""
+    total = 0
+    for i in range(2000):
+        total += i * i
+    return total
+
+
+Sample = tuple[float, float, float]  # (when, woke how late in ms, the fixed work took ms)
+
+
+def probe(seconds: float, stop: Any = None) -> list[Sample]:
+    """A sample for every wake-up, for `seconds` or until the file `stop` is readable (its end)."""
+    samples: list[Sample] = []
     end = time.monotonic() + seconds
     while (start := time.monotonic()) < end and not (stop is not None and select.select([stop], [], [], 0)[0]):
         time.sleep(TICK_S)
         woke = time.monotonic()
-        samples.append((round(woke, 4), round((woke - start - TICK_S) * 1000, 3)))
+        _work()
+        samples.append((round(woke, 4), round((woke - start - TICK_S) * 1000, 3), round((time.monotonic() - woke) * 1000, 4)))
     return samples
 
 
-def within(samples: list[tuple[float, float]], windows: list[Window]) -> list[float]:
-    """The lateness of the samples taken inside any of `windows`."""
-    times = [t for t, _ in samples]
-    out: list[float] = []
+def within(samples: list[Sample], windows: list[Window]) -> list[Sample]:
+    """The samples taken inside any of `windows`."""
+    times = [t for t, _, _ in samples]
+    out: list[Sample] = []
     for start, end in windows:
-        out += [late for _, late in samples[bisect.bisect_left(times, start):bisect.bisect_right(times, end)]]
+        out += samples[bisect.bisect_left(times, start):bisect.bisect_right(times, end)]
     return out
 
 
-def late_summary(late: list[float], stolen: float | None) -> dict[str, Any]:
+def work_median(samples: list[Sample]) -> float | None:
+    """The fixed work's usual time over the whole run (every phase), the yardstick of `late_summary`."""
+    return percentile([w for _, _, w in samples], 50) if samples else None
+
+
+def late_summary(samples: list[Sample], stolen: float | None, usual_work_ms: float | None = None) -> dict[str, Any]:
+    """How late the wake-ups of one phase were, the hypervisor's reported share, and in how many of
+    its ticks the fixed work took `SLOW` times its usual time (`slow_cpu_pct`)."""
+    late = [late for _, late, _ in samples]
+    slow = None
+    if samples and usual_work_ms:
+        slow = round(100 * sum(1 for _, _, w in samples if w >= SLOW * usual_work_ms) / len(samples), 2)
     return {"tick_ms": TICK_S * 1000, **summary(late), "p999_ms": round(percentile(late, 99.9), 2) if late else None,
-            "stolen_pct": stolen}
+            "stolen_pct": stolen, "work_ms": round(usual_work_ms, 4) if usual_work_ms else None, "slow_cpu_pct": slow}
 
 
 class WakeProbe:
@@ -96,13 +121,13 @@ class WakeProbe:
             sys.executable, "-m", "bench.wake", str(limit_s), stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
 
-    async def stop(self) -> list[tuple[float, float]]:
+    async def stop(self) -> list[Sample]:
         """Its samples."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.close()  # the probe stops when its stdin ends
         out = await self.proc.stdout.read()
         await self.proc.wait()
-        return [tuple(pair) for pair in json.loads(out)]
+        return [tuple(sample) for sample in json.loads(out)]  # type: ignore[misc]
 
 
 if __name__ == "__main__":

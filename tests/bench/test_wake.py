@@ -2,14 +2,24 @@
 import asyncio
 import time
 
-from bench.wake import CpuMeter, WakeProbe, late_summary, probe, stolen_pct, within
+from bench.wake import CpuMeter, WakeProbe, late_summary, probe, stolen_pct, within, work_median
 
 
 def test_samples_are_counted_in_the_window_they_fall_in():
-    samples = [(1.0, 0.1), (2.0, 0.2), (3.0, 3.0), (4.0, 0.4), (5.0, 5.0)]
-    assert within(samples, [(2.0, 3.0)]) == [0.2, 3.0]
-    assert within(samples, [(0.0, 1.5), (3.5, 5.0)]) == [0.1, 0.4, 5.0]
+    samples = [(1.0, 0.1, 0.1), (2.0, 0.2, 0.1), (3.0, 3.0, 0.1), (4.0, 0.4, 0.1), (5.0, 5.0, 0.1)]
+    assert [late for _, late, _ in within(samples, [(2.0, 3.0)])] == [0.2, 3.0]
+    assert [late for _, late, _ in within(samples, [(0.0, 1.5), (3.5, 5.0)])] == [0.1, 0.4, 5.0]
     assert within(samples, [(5.5, 6.0)]) == []
+
+
+def test_slow_ticks_are_counted_against_the_whole_runs_usual_work():
+    baseline = [(1.0, 0.1, 0.1), (2.0, 0.1, 0.1), (3.0, 0.1, 0.5)]
+    relay = [(4.0, 0.1, 0.1), (5.0, 0.1, 0.4), (6.0, 0.1, 0.2), (7.0, 0.1, 0.1)]
+    usual = work_median(baseline + relay)
+    assert usual == 0.1 and work_median([]) is None
+    assert late_summary(baseline, None, usual)["slow_cpu_pct"] == 33.33
+    assert late_summary(relay, None, usual)["slow_cpu_pct"] == 25.0
+    assert late_summary(relay, None, None)["slow_cpu_pct"] is None
 
 
 def test_stolen_share_is_steal_over_all_cpu_time():
@@ -33,9 +43,9 @@ def test_cpu_meter_sums_its_windows(monkeypatch):
 def test_a_short_probe_reports_its_wake_ups():
     samples = probe(0.05)
     assert 3 <= len(samples) <= 11
-    assert all(late >= -1.0 for _, late in samples)
-    summary = late_summary([late for _, late in samples], None)
-    assert summary["n"] == len(samples) and summary["tick_ms"] == 5.0
+    assert all(late >= -1.0 and work > 0 for _, late, work in samples)
+    summary = late_summary(samples, None, work_median(samples))
+    assert summary["n"] == len(samples) and summary["tick_ms"] == 5.0 and summary["slow_cpu_pct"] is not None
 
 
 async def test_the_probe_process_stops_when_told():
@@ -45,4 +55,4 @@ async def test_the_probe_process_stops_when_told():
     await asyncio.sleep(0.5)
     samples = await wake.stop()
     assert time.monotonic() - started < 5
-    assert samples and all(started < t < time.monotonic() for t, _ in samples)
+    assert samples and all(started < t < time.monotonic() for t, _, _ in samples)
