@@ -138,8 +138,9 @@ def system(s: dict[str, Any]) -> list[str]:
                           f"as long or more in {_f(q['slow_cpu_pct'], 2)} % of the ticks during the baseline and "
                           f"{_f(b['slow_cpu_pct'], 2)} % during the relay: the vCPUs ran slower at times, unreported as "
                           "steal, and (as often in the baseline's slices, when the gateways are idle) not because of "
-                          "the relay. A relayed message, some milliseconds of Python in three processes, is slowed "
-                          "with them far more than Redis's few microseconds of C.")
+                          "the relay. A relayed message passes through Python in three processes (the two gateways and "
+                          "the load generator) and is slowed with them far more than the baseline, whose only "
+                          "work on the way is Redis's few microseconds of C.")
     k = s["sockets"]
     lines += [
         "",
