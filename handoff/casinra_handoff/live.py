@@ -29,9 +29,10 @@ class Live:
             by_priority[item.priority if item.priority in by_priority else "normal"] += 1
         online = await self.gw.presence.online()
         roster = await asyncio.to_thread(self.gw.backoffice.list_agents)
+        assigned = await self.gw.machine.assigned_by_agent()
         agents = []
         for row in roster:
-            chats = await self.gw.machine.assigned_to(row["username"]) if row["username"] in online else []
+            chats = assigned.get(row["username"], []) if row["username"] in online else []
             agents.append({"username": row["username"], "display_name": row["display_name"], "team": row.get("team"),
                            "role": row.get("role") or "agent", "online": row["username"] in online,
                            "chats": len(chats)})

@@ -204,6 +204,13 @@ class HandoffMachine:
         return conv
 
     async def assigned_to(self, username: str) -> list[str]:
+        return (await self.assigned_by_agent()).get(username, [])
+
+    async def assigned_by_agent(self) -> dict[str, list[str]]:
+        """Every agent's assigned chats, read in one pass over the assigned set."""
         cids = await self.state.assigned_ids()
-        return [cid for cid, conv in zip(cids, await self.state.get_many(cids))
-                if conv and conv.state == "assigned" and conv.agent == username]
+        out: dict[str, list[str]] = {}
+        for cid, conv in zip(cids, await self.state.get_many(cids)):
+            if conv and conv.state == "assigned" and conv.agent:
+                out.setdefault(conv.agent, []).append(cid)
+        return out

@@ -52,7 +52,7 @@ class Sweeper:
         await self._release_unattended_queue(online, now)
 
     async def _requeue_abandoned(self, online: set[str], now: float) -> None:
-        cids = await self.state.assigned_ids()  # read in one round trip, however many chats are assigned
+        cids = await self.state.assigned_ids()  # then all of them in one round trip, however many
         for cid, conv in zip(cids, await self.state.get_many(cids)):
             if conv is None or conv.state != "assigned":
                 await self.state.forget_assigned(cid)

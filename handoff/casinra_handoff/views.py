@@ -73,8 +73,8 @@ class Views:
         in a language the agent serves come first and are marked (`in_my_language`)."""
         now = time.time()
         items = []
-        for pos, cid in enumerate(await self.queue.ids(), start=1):
-            conv = await self.state.get(cid)
+        ids = await self.queue.ids()
+        for pos, (cid, conv) in enumerate(zip(ids, await self.state.get_many(ids)), start=1):
             handoff = conv.handoff if conv else None
             if conv is None or conv.state != "queued" or handoff is None:
                 continue
